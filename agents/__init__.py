@@ -1,0 +1,1 @@
+"""LangGraph graphs, prompts, tools and LLM providers (no Qt)."""

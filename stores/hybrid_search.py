@@ -1,0 +1,68 @@
+"""Hybrid retrieval: FTS5 BM25, vector similarity and recency, fused by weighted reciprocal-rank fusion."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from stores.search_index import SearchIndex
+from stores.vectors import VectorIndex
+
+Key = tuple[str, str]
+RRF_K = 60
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """How much each ranking counts in the fused score."""
+
+    text: float = 1.0
+    vector: float = 1.0
+    recency: float = 0.2
+
+
+def rrf_fuse(rankings: Sequence[tuple[Sequence[Key], float]], k0: int = RRF_K) -> dict[Key, float]:
+    """Weighted reciprocal-rank fusion: sum of weight / (k0 + rank) over the rankings an item is in."""
+    scores: dict[Key, float] = {}
+    for ranking, weight in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + weight / (k0 + rank)
+    return scores
+
+
+class HybridSearcher:
+    """Runs the text and vector searches with the same filters and fuses their rankings."""
+
+    def __init__(self, index: SearchIndex, vectors: VectorIndex | None, weights: FusionWeights | None = None):
+        self._index = index
+        self._vectors = vectors
+        self.weights = weights or FusionWeights()
+
+    def search(
+        self,
+        query: str,
+        k: int = 10,
+        types: Sequence[str] | None = None,
+        since: float | None = None,
+        until: float | None = None,
+        app: str | None = None,
+    ) -> list[tuple[Key, float]]:
+        """The k best (kind, item_id) keys with their fused scores, best first."""
+        depth = max(3 * k, 30)
+        text_hits = self._index.search(query, depth, types, since, until, app)
+        text_rank = [(h.kind, h.item_id) for h in text_hits]
+        times = {(h.kind, h.item_id): h.time for h in text_hits}
+        vector_rank: list[Key] = []
+        if self._vectors is not None and query.strip():
+            vector = self._vectors.embedder.embed([query])[0]
+            vector_hits = self._vectors.query(vector, depth, types, since, until, app)
+            vector_rank = [(h.kind, h.item_id) for h in vector_hits]
+        missing = [key for key in vector_rank if key not in times]
+        times.update(self._index.times(missing))
+        candidates = [key for key in dict.fromkeys(text_rank + vector_rank) if key in times]
+        recency_rank = sorted(candidates, key=lambda key: times.get(key) or 0.0, reverse=True)
+        scores = rrf_fuse(
+            [(text_rank, self.weights.text), (vector_rank, self.weights.vector), (recency_rank, self.weights.recency)]
+        )
+        ranked = sorted((key for key in candidates), key=lambda key: scores[key], reverse=True)
+        return [(key, scores[key]) for key in ranked[:k]]

@@ -1,0 +1,259 @@
+"""MemoryStore: opens the encrypted database and Chroma for a data dir and offers the store API."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from stores import keys
+from stores.database import open_encrypted
+from stores.embedders import MiniLMEmbedder, TextEmbedder
+from stores.errors import DataDirError, NotFoundError
+from stores.field_cipher import FieldCipher
+from stores.hybrid_search import FusionWeights, HybridSearcher
+from stores.memories import MemoryRepository
+from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type, observation_text, search_text
+from stores.observations import ObservationInbox
+from stores.rows import fetch_dicts
+from stores.schema import migrate
+from stores.search_index import SearchIndex
+from stores.timeutil import to_epoch
+from stores.vector_sync import VectorSync
+from stores.vectors import VectorIndex, make_client
+
+log = logging.getLogger(__name__)
+
+DB_FILE = "memory.db"
+CHROMA_DIR = "chroma"
+
+
+@dataclass
+class SearchHit:
+    """One search result: what it is, how well it matched, what to show, and where it came from."""
+
+    type: str
+    id: str
+    score: float
+    text: str
+    sources: list[str] = field(default_factory=list)
+    time: str | None = None
+    observation_ids: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` readable by the user only (0700); tighten it if it already exists."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if (path.stat().st_mode & 0o777) != 0o700:
+            os.chmod(path, 0o700)
+    except OSError as error:
+        raise DataDirError(f"Cannot create the data dir {path}: {error.strerror or error}") from error
+    return path
+
+
+def _open_database(data_dir: Path, passphrase: str | None, prefer_passphrase: bool) -> tuple[Any, bytes]:
+    db_path = data_dir / DB_FILE
+    info = keys.read_keyinfo(data_dir)
+    if info is not None:
+        key = keys.existing_key(info, passphrase)
+        return open_encrypted(db_path, key), key
+    if db_path.exists():
+        raise DataDirError(f"{db_path} exists but {keys.KEYINFO_FILE} is missing: cannot tell how to unlock it.")
+    key, info = keys.new_key(passphrase, prefer_passphrase)
+    try:
+        db = open_encrypted(db_path, key)
+        migrate(db)
+        keys.write_keyinfo(data_dir, info)
+    except BaseException:
+        keys.forget_new_key(info)
+        for leftover in data_dir.glob(DB_FILE + "*"):
+            leftover.unlink()
+        raise
+    return db, key
+
+
+class MemoryStore:
+    """The store API: memories, observations, hybrid search and stats over one data dir."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        master_key: bytes,
+        embedder: TextEmbedder,
+        chroma_client: Any,
+        data_dir: Path | None = None,
+    ) -> None:
+        self.db = db
+        self.data_dir = data_dir
+        self.index = SearchIndex(db)
+        self.memories = MemoryRepository(db, self.index, FieldCipher(keys.subkey(master_key, "vault fields")))
+        self.observations = ObservationInbox(db, self.index)
+        self.vectors = VectorIndex(chroma_client, embedder)
+        self.vector_sync = VectorSync(db, self.vectors, self._vector_source)
+        self.searcher = HybridSearcher(self.index, self.vectors)
+        self.frame_key = keys.subkey(master_key, "frame files")
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        passphrase: str | None = None,
+        embedder: TextEmbedder | None = None,
+        chroma_url: str | None = None,
+        prefer_passphrase: bool = False,
+        drain: bool = True,
+    ) -> MemoryStore:
+        """Unlock and open a data dir (creating it on first use); repairs unsynced vectors when ``drain``."""
+        data_dir = ensure_private_dir(Path(data_dir))
+        db, key = _open_database(data_dir, passphrase, prefer_passphrase)
+        migrate(db)
+        client = make_client(None if chroma_url else data_dir / CHROMA_DIR, chroma_url)
+        store = cls(db, key, embedder or MiniLMEmbedder(), client, data_dir)
+        if drain:
+            store.sync_vectors()
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> MemoryStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- memories -------------------------------------------------------------------------
+    def add(self, type_name: str, record: Mapping[str, Any], sources: Sequence[str] = ()) -> str:
+        memory_id = self.memories.add(type_name, record, sources)
+        self.sync_vectors()
+        return memory_id
+
+    def get(self, type_name: str, memory_id: str) -> dict[str, Any]:
+        if type_name == OBSERVATION:
+            return self.observations.get(memory_id)
+        return self.memories.get(type_name, memory_id)
+
+    def update(
+        self, type_name: str, memory_id: str, changes: Mapping[str, Any], sources: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        record = self.memories.update(type_name, memory_id, changes, sources)
+        self.sync_vectors()
+        return record
+
+    def delete(self, type_name: str, memory_id: str) -> None:
+        self.memories.delete(type_name, memory_id)
+        self.sync_vectors()
+
+    def history(self, type_name: str, memory_id: str) -> list[dict[str, Any]]:
+        return self.memories.history(type_name, memory_id)
+
+    def reveal(self, memory_id: str) -> str:
+        return self.memories.reveal(memory_id)
+
+    # -- vectors ---------------------------------------------------------------------------
+    def sync_vectors(self) -> int:
+        """Push queued vector work to Chroma; failures leave the outbox for the next try."""
+        try:
+            return self.vector_sync.drain()
+        except Exception as error:  # noqa: BLE001 - Chroma server down, disk full: keep the outbox
+            log.warning("vector sync postponed: %s", error)
+            return 0
+
+    def _vector_source(self, kind: str, item_id: str) -> tuple[str, float | None, str | None] | None:
+        row = self.db.execute("SELECT time, app FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id])
+        found = row.fetchone()
+        if found is None:
+            return None
+        try:
+            if kind == OBSERVATION:
+                text = observation_text(self.observations.get(item_id))
+            else:
+                mtype = memory_type(kind)
+                text = search_text(mtype, self.memories.get(kind, item_id))
+        except NotFoundError:
+            return None
+        return text, found[0], found[1]
+
+    # -- search ----------------------------------------------------------------------------
+    def search(
+        self,
+        query: str,
+        types: Sequence[str] | None = None,
+        k: int = 10,
+        since: str | None = None,
+        until: str | None = None,
+        app: str | None = None,
+    ) -> list[SearchHit]:
+        """Hybrid search over the memory types and raw observations; hits carry their original source ids."""
+        kinds = [OBSERVATION if t == OBSERVATION else memory_type(t).name for t in types] if types else None
+        ranked = self.searcher.search(query, k, kinds, to_epoch(since), to_epoch(until), app)
+        return self._hits(ranked)
+
+    def _hits(self, ranked: list[tuple[tuple[str, str], float]]) -> list[SearchHit]:
+        by_kind: dict[str, list[str]] = {}
+        for (kind, item_id), _ in ranked:
+            by_kind.setdefault(kind, []).append(item_id)
+        records: dict[tuple[str, str], dict[str, Any]] = {}
+        for kind, ids in by_kind.items():
+            if kind == OBSERVATION:
+                records.update({(kind, r["id"]): r for r in self.observations.get_many(ids)})
+            else:
+                records.update({(kind, i): r for i, r in self.memories.get_many(kind, ids).items()})
+        hits = []
+        for key, score in ranked:
+            record = records.get(key)
+            if record is None:
+                continue
+            hits.append(self._hit(key[0], record, score))
+        return hits
+
+    def _hit(self, kind: str, record: dict[str, Any], score: float) -> SearchHit:
+        if kind == OBSERVATION:
+            obs_ids, text, time = [record["id"]], observation_text(record), record["time"]
+        else:
+            mtype = MEMORY_TYPES[kind]
+            obs_ids, text = record["sources"], mtype.display(record)
+            time = record.get(mtype.time_field) if mtype.time_field else record.get("updated_at")
+        return SearchHit(kind, record["id"], score, text, self.source_ids(obs_ids), time, list(obs_ids))
+
+    def source_ids(self, observation_ids: Sequence[str]) -> list[str]:
+        """The original source ids (message id, frame id) of observations, in the given order."""
+        if not observation_ids:
+            return []
+        marks = ",".join("?" * len(observation_ids))
+        rows = fetch_dicts(
+            self.db, f"SELECT id, source_id FROM observation WHERE id IN ({marks})", list(observation_ids)
+        )
+        by_id = {r["id"]: r["source_id"] for r in rows}
+        return [by_id[i] for i in observation_ids if i in by_id]
+
+    # -- stats -----------------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Counts per memory type, the inbox by status, outbox backlog and sizes on disk."""
+        counts = {name: self.memories.count(name) for name in MEMORY_TYPES}
+        out: dict[str, Any] = {
+            "memories": counts,
+            "observations": self.observations.counts(),
+            "vector_outbox": self.vector_sync.pending(),
+            "vectors": self.vectors.count(),
+        }
+        if self.data_dir is not None:
+            out["database_bytes"] = sum(p.stat().st_size for p in self.data_dir.glob(DB_FILE + "*"))
+            out["vector_bytes"] = _tree_size(self.data_dir / CHROMA_DIR)
+        return out
+
+
+def _tree_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+__all__ = ["FusionWeights", "MemoryStore", "SearchHit", "ensure_private_dir"]

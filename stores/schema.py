@@ -1,0 +1,99 @@
+"""Schema of the memory database, applied as sqlite-utils migrations."""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from stores.memory_types import MEMORY_TYPES
+
+migrations = Migrations("mirix-app")
+
+COMMON_COLUMNS: dict[str, type] = {"id": str, "created_at": str, "updated_at": str, "version": int}
+
+
+@migrations()
+def m001_observations(db: sqlite_utils.Database) -> None:
+    db["observation"].create(
+        {
+            "id": str,
+            "source_id": str,
+            "kind": str,
+            "time": str,
+            "time_epoch": float,
+            "speaker": str,
+            "text": str,
+            "app": str,
+            "title": str,
+            "session": str,
+            "monitor": int,
+            "image_caption": str,
+            "frame_file": str,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": float,
+            "last_error": str,
+            "created_at": str,
+            "meta": str,
+        },
+        pk="id",
+        not_null={"source_id", "kind", "time", "time_epoch", "status"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    db["observation"].create_index(["source_id"], unique=True)
+    db["observation"].create_index(["status", "time_epoch"])
+    db["observation"].create_index(["time_epoch"])
+
+
+@migrations()
+def m002_memories(db: sqlite_utils.Database) -> None:
+    for mtype in MEMORY_TYPES.values():
+        columns: dict[str, type] = dict(COMMON_COLUMNS)
+        for name, kind in mtype.fields.items():
+            columns[name] = str if kind is list else kind
+        db[mtype.table].create(columns, pk="id", not_null={"created_at", "updated_at", "version"})
+        db[mtype.table].create_index(["updated_at"])
+    db["memory_core"].create_index(["label"], unique=True)
+    db["provenance"].create(
+        {"memory_type": str, "memory_id": str, "observation_id": str},
+        pk=("memory_type", "memory_id", "observation_id"),
+    )
+    db["provenance"].create_index(["observation_id"])
+    db["memory_history"].create(
+        {
+            "history_id": int,
+            "memory_type": str,
+            "memory_id": str,
+            "version": int,
+            "action": str,
+            "changed_at": str,
+            "record": str,
+        },
+        pk="history_id",
+    )
+    db["memory_history"].create_index(["memory_type", "memory_id"])
+
+
+@migrations()
+def m003_search_index(db: sqlite_utils.Database) -> None:
+    db["search_doc"].create(
+        {"doc_id": int, "kind": str, "item_id": str, "time": float, "app": str},
+        pk="doc_id",
+        not_null={"kind", "item_id"},
+    )
+    db["search_doc"].create_index(["kind", "item_id"], unique=True)
+    db["search_doc"].create_index(["time"])
+    db.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5("
+        "body, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db["vector_outbox"].create(
+        {"seq": int, "kind": str, "item_id": str, "op": str, "created_at": str},
+        pk="seq",
+        not_null={"kind", "item_id", "op"},
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Bring the database schema up to date."""
+    migrations.apply(db)
