@@ -1,8 +1,215 @@
-"""Command-line interface: the scripting surface of mirix-app."""
+"""Command-line interface: the scripting surface of mirix-app (import, search, stats, ...)."""
 
 from __future__ import annotations
 
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
 
-def main(argv: list[str] | None = None) -> int:
+from mirix_app import __version__
+from mirix_app.app import load_app_settings, open_store, quiet_third_party_logs
+from mirix_app.chat_import import LineError, read_chat_jsonl
+from mirix_app.settings import default_data_dir
+from stores.errors import KeyUnavailableError, UserFacingError
+from stores.keys import read_keyinfo
+from stores.memory_store import MemoryStore
+from stores.memory_types import MEMORY_TYPES, OBSERVATION
+from stores.observations import NewObservation
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_USER_ERROR = 0, 1, 2, 3
+TYPE_CHOICES = [*MEMORY_TYPES, "vault", OBSERVATION]
+IMPORT_BATCH = 500
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _out(text: str, stream: TextIO | None = None) -> None:
+    (stream or sys.stdout).write(text + "\n")
+
+
+def _passphrase_from_user(data_dir: Path) -> str | None:
+    """Ask for the passphrase on a terminal (twice when creating a new memory); None when not interactive."""
+    if not sys.stdin.isatty():
+        return None
+    secret = getpass.getpass("Passphrase for your mirix-app memory: ")
+    if read_keyinfo(data_dir) is None and getpass.getpass("Repeat it to confirm: ") != secret:
+        raise UserFacingError("The two passphrases differ; nothing was created.")
+    return secret
+
+
+def _open(args: argparse.Namespace) -> MemoryStore:
+    data_dir = args.data_dir
+    settings = load_app_settings(data_dir)
+    passphrase = os.environ.get("MIRIX_PASSPHRASE")
+    try:
+        return open_store(data_dir, settings, passphrase)
+    except KeyUnavailableError:
+        if passphrase is not None:
+            raise
+        typed = _passphrase_from_user(data_dir)
+        if typed is None:
+            raise
+        return open_store(data_dir, settings, typed)
+
+
+# -- commands ------------------------------------------------------------------------------------
+def cmd_import_chat(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.is_file():
+        raise UserFacingError(f"No such file: {path}")
+    failed = new = seen = 0
+    with _open(args) as store:
+        batch: list[NewObservation] = []
+
+        def flush() -> None:
+            nonlocal new
+            new += store.observations.add_many(batch)[1]
+            batch.clear()
+
+        for item in read_chat_jsonl(path):
+            if isinstance(item, LineError):
+                failed += 1
+                _err(f"{path}:{item.line}: skipped: {item.reason}")
+                continue
+            batch.append(item)
+            seen += 1
+            if len(batch) >= IMPORT_BATCH:
+                flush()
+                _err(f"  {seen} messages read...")
+        flush()
+        _err("indexing vectors...")
+        store.sync_vectors()
+    _out(f"imported {new} new message(s), {seen - new} already present, {failed} line(s) failed")
+    return EXIT_PARTIAL if failed else EXIT_OK
+
+
+def _search_kwargs(args: argparse.Namespace) -> dict[str, Any]:
+    return {"types": args.type, "k": args.k, "since": args.since, "until": args.until, "app": args.app}
+
+
+def _print_hits(query_id: str | None, hits: Sequence[Any], as_json: bool) -> None:
+    if as_json:
+        rows = [{"type": h.type, "id": h.id, "score": h.score, "text": h.text, "sources": h.sources} for h in hits]
+        _out(json.dumps({"id": query_id, "hits": rows} if query_id is not None else {"hits": rows}))
+        return
+    if not hits:
+        _out("no matches")
+    for rank, hit in enumerate(hits, start=1):
+        when = f" [{hit.time[:16]}]" if hit.time else ""
+        sources = f"  (sources: {', '.join(hit.sources)})" if hit.sources else ""
+        _out(f"{rank:>2}. {hit.type}{when} {hit.text}{sources}")
+
+
+def _read_queries(path: Path) -> list[tuple[str, str]]:
+    queries = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+                queries.append((str(obj["id"]), str(obj["query"])))
+            except (ValueError, KeyError, TypeError):
+                raise UserFacingError(f'{path}:{number}: expected {{"id": ..., "query": ...}}') from None
+    return queries
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if bool(args.query) == bool(args.queries):
+        raise UserFacingError("Give either a QUERY or --queries FILE.jsonl.")
+    queries = _read_queries(Path(args.queries)) if args.queries else None
+    with _open(args) as store:
+        if queries is None:
+            _print_hits(None, store.search(args.query, **_search_kwargs(args)), args.json)
+            return EXIT_OK
+        for query_id, text in queries:
+            _print_hits(query_id, store.search(text, **_search_kwargs(args)), True)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        stats = store.stats()
+    if args.json:
+        _out(json.dumps(stats))
+        return EXIT_OK
+    _out("memories:")
+    for name, count in stats["memories"].items():
+        _out(f"  {name:<16}{count}")
+    inbox = stats["observations"]
+    _out(f"observations: {inbox['pending']} pending, {inbox['done']} done, {inbox['parked']} need attention")
+    _out(f"vectors: {stats['vectors']} ({stats['vector_outbox']} waiting to be indexed)")
+    _out(f"disk: database {stats.get('database_bytes', 0):,} bytes, vectors {stats.get('vector_bytes', 0):,} bytes")
+    return EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mirix-app",
+        description="A local-first memory of what you see and say, encrypted on your own disk.",
+    )
+    parser.add_argument("--version", action="version", version=f"mirix-app {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="where the encrypted memory lives (default: $MIRIX_DATA_DIR or the platform's app-data dir)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import-chat", help="import chat messages from a JSONL file as observations")
+    p.add_argument("file", help='JSONL, one {"id", "time", "speaker", "text"} object per line')
+    p.set_defaults(func=cmd_import_chat)
+
+    p = sub.add_parser("search", help="hybrid search over memories and observations")
+    p.add_argument("query", nargs="?", help="what to look for")
+    p.add_argument("--queries", help='JSONL of {"id", "query"} to run in one batch (prints JSON lines)')
+    p.add_argument("--k", type=int, default=10, help="how many hits (default 10)")
+    p.add_argument("--type", action="append", choices=TYPE_CHOICES, help="restrict to a type (repeatable)")
+    p.add_argument("--since", help="only items at or after this ISO-8601 time")
+    p.add_argument("--until", help="only items at or before this ISO-8601 time")
+    p.add_argument("--app", help="only items seen in this app")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stats", help="counts per memory type, inbox, sizes on disk")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mirix-app`` command."""
-    return 0
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    quiet_third_party_logs()
+    args.data_dir = (args.data_dir or default_data_dir()).expanduser()
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return func(args)
+    except UserFacingError as error:
+        _err(f"error: {error}")
+        return EXIT_USER_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

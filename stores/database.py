@@ -13,6 +13,7 @@ from stores.errors import DataDirError, WrongKeyError
 
 def _keyed_connection(path: Path, key: bytes) -> sqlcipher3.Connection:
     conn = sqlcipher3.connect(str(path), check_same_thread=False)
+    conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
 
@@ -21,6 +22,7 @@ def verify_key(path: Path, key: bytes) -> None:
     """Raise WrongKeyError when ``key`` does not open the existing database at ``path`` (read-only check)."""
     conn = sqlcipher3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
     try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher3.DatabaseError as error:

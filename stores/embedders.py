@@ -69,7 +69,7 @@ class HashingEmbedder:
 
     name = "hashing"
 
-    def __init__(self, dim: int = 64) -> None:
+    def __init__(self, dim: int = 256) -> None:
         self.dim = dim
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:

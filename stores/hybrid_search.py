@@ -19,6 +19,7 @@ class FusionWeights:
     text: float = 1.0
     vector: float = 1.0
     recency: float = 0.2
+    max_vector_distance: float = 0.85  # cosine distance; farther neighbours are noise, not matches
 
 
 def rrf_fuse(rankings: Sequence[tuple[Sequence[Key], float]], k0: int = RRF_K) -> dict[Key, float]:
@@ -56,7 +57,8 @@ class HybridSearcher:
         if self._vectors is not None and query.strip():
             vector = self._vectors.embedder.embed([query])[0]
             vector_hits = self._vectors.query(vector, depth, types, since, until, app)
-            vector_rank = [(h.kind, h.item_id) for h in vector_hits]
+            limit = self.weights.max_vector_distance
+            vector_rank = [(h.kind, h.item_id) for h in vector_hits if h.distance <= limit]
         missing = [key for key in vector_rank if key not in times]
         times.update(self._index.times(missing))
         candidates = [key for key in dict.fromkeys(text_rank + vector_rank) if key in times]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -114,10 +115,8 @@ def new_key(passphrase: str | None, prefer_passphrase: bool = False) -> tuple[by
 def forget_new_key(info: KeyInfo) -> None:
     """Remove a keyring entry made for a data dir whose creation then failed."""
     if info.method == "keyring":
-        try:
+        with contextlib.suppress(keyring.errors.KeyringError):
             keyring.delete_password(KEYRING_SERVICE, info.keyring_account)
-        except keyring.errors.KeyringError:
-            pass
 
 
 def _key_from_keyring(info: KeyInfo) -> bytes:

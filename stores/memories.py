@@ -64,9 +64,7 @@ class MemoryRepository:
             old = self._raw(mtype, memory_id)
             self._record_history(mtype, old, "delete")
             self._db[mtype.table].delete(memory_id)
-            self._db.execute(
-                "DELETE FROM provenance WHERE memory_type = ? AND memory_id = ?", [mtype.name, memory_id]
-            )
+            self._db.execute("DELETE FROM provenance WHERE memory_type = ? AND memory_id = ?", [mtype.name, memory_id])
             if mtype.indexed:
                 self._index.unindex(mtype.name, memory_id)
 

@@ -136,8 +136,7 @@ class ObservationInbox:
                 attempts = (row[0] or 0) + 1
                 status = PARKED if attempts >= max_attempts else PENDING
                 self._db.execute(
-                    "UPDATE observation SET attempts = ?, status = ?, last_error = ?, next_attempt_at = ? "
-                    "WHERE id = ?",
+                    "UPDATE observation SET attempts = ?, status = ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
                     [attempts, status, error[:2000], now + backoff_s * 2 ** (attempts - 1), obs_id],
                 )
 
@@ -155,4 +154,3 @@ class ObservationInbox:
         counts = {PENDING: 0, DONE: 0, PARKED: 0}
         counts.update({status: n for status, n in rows})
         return counts
-

@@ -12,9 +12,70 @@ from stores.timeutil import utcnow_iso
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
-    "a an and are as at be been but by did do does for from had has have he her his how i if in into is it its "
-    "me my of on or our she so than that the their them then there they this to was we were what when where "
-    "which who whom why will with would you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "they",
+        "this",
+        "to",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
 )
 
 
@@ -88,9 +149,7 @@ class SearchIndex:
         )
 
     def is_indexed(self, kind: str, item_id: str) -> bool:
-        row = self._db.execute(
-            "SELECT 1 FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id]
-        ).fetchone()
+        row = self._db.execute("SELECT 1 FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id]).fetchone()
         return row is not None
 
     def search(

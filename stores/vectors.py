@@ -41,7 +41,7 @@ class MirixEmbeddingFunction(EmbeddingFunction[Documents]):
     def build_from_config(config: dict[str, Any]) -> MirixEmbeddingFunction:
         if config.get("embedder") == MiniLMEmbedder.name:
             return MirixEmbeddingFunction(MiniLMEmbedder())
-        return MirixEmbeddingFunction(HashingEmbedder(int(config.get("dim", 64))))
+        return MirixEmbeddingFunction(HashingEmbedder(int(config.get("dim", 256))))
 
 
 @dataclass(frozen=True)

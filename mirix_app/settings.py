@@ -1,0 +1,97 @@
+"""User settings (no secrets): defaults, the data dir location, and load/save as JSON in the data dir."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+SETTINGS_FILE = "settings.json"
+
+
+def default_data_dir() -> Path:
+    """``MIRIX_DATA_DIR`` if set, else the platform's per-user app-data location."""
+    env = os.environ.get("MIRIX_DATA_DIR")
+    return Path(env).expanduser() if env else Path(platformdirs.user_data_dir("mirix-app", appauthor=False))
+
+
+@dataclass
+class CaptureSettings:
+    """How the screen is watched."""
+
+    interval_s: float = 3.0
+    dedupe_threshold: float = 0.02
+    idle_timeout_s: float = 300.0
+    excluded_apps: list[str] = field(default_factory=lambda: ["keepassxc", "1password", "bitwarden"])
+    excluded_title_patterns: list[str] = field(default_factory=list)
+    exclude_private_browsing: bool = True
+    frame_budget_bytes: int = 2 * 1024**3
+    frame_max_width: int = 1280
+    image_weights_path: str = ""
+
+
+@dataclass
+class LLMSettings:
+    """Which language model to use; the API key itself lives in the OS keyring."""
+
+    provider: str = ""  # "", openai, anthropic, google, ollama, openai_compatible
+    model: str = ""
+    base_url: str = ""
+    tokens_per_hour: int = 200_000
+    when_budget_exhausted: str = "wait"  # wait | offline
+    allow_medium_vault_in_prompts: bool = False
+
+
+@dataclass
+class Settings:
+    """Everything the user can set; saved as settings.json in the data dir."""
+
+    embedder: str = "minilm"  # minilm | hashing (tiny deterministic, for tests and very small machines)
+    chroma_url: str = ""
+    memorize_batch_size: int = 20
+    memorize_max_wait_s: float = 60.0
+    capture: CaptureSettings = field(default_factory=CaptureSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _section(cls: type, raw: dict[str, Any]) -> Any:
+    known = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in raw.items() if k in known})
+
+
+def settings_from_dict(raw: dict[str, Any]) -> Settings:
+    """Build settings from a dict, ignoring unknown keys (older or newer files stay readable)."""
+    base = _section(Settings, {k: v for k, v in raw.items() if k not in ("capture", "llm")})
+    base.capture = _section(CaptureSettings, raw.get("capture") or {})
+    base.llm = _section(LLMSettings, raw.get("llm") or {})
+    return base
+
+
+def load_settings(data_dir: Path) -> Settings:
+    """Settings from the data dir, defaults where absent; ``MIRIX_EMBEDDER`` overrides the embedder."""
+    path = data_dir / SETTINGS_FILE
+    settings = Settings()
+    if path.exists():
+        try:
+            settings = settings_from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (ValueError, TypeError) as error:
+            raise ValueError(f"{path} is not valid settings JSON: {error}") from error
+    if os.environ.get("MIRIX_EMBEDDER"):
+        settings.embedder = os.environ["MIRIX_EMBEDDER"]
+    return settings
+
+
+def save_settings(data_dir: Path, settings: Settings) -> None:
+    """Write settings atomically (user-only permissions)."""
+    path = data_dir / SETTINGS_FILE
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(settings.to_dict(), indent=2), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
