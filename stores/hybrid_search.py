@@ -22,11 +22,24 @@ class FusionWeights:
     max_vector_distance: float = 0.85  # cosine distance; farther neighbours are noise, not matches
 
 
-def rrf_fuse(rankings: Sequence[tuple[Sequence[Key], float]], k0: int = RRF_K) -> dict[Key, float]:
+def tied_ranks(scored: Sequence[tuple[Key, float]], tolerance: float = 1e-9) -> dict[Key, int]:
+    """1-based ranks of items already sorted best first; equal scores share a rank."""
+    ranks: dict[Key, int] = {}
+    previous: float | None = None
+    rank = 0
+    for position, (key, score) in enumerate(scored, start=1):
+        if previous is None or abs(score - previous) > tolerance:
+            rank = position
+        previous = score
+        ranks.setdefault(key, rank)
+    return ranks
+
+
+def rrf_fuse(rankings: Sequence[tuple[dict[Key, int], float]], k0: int = RRF_K) -> dict[Key, float]:
     """Weighted reciprocal-rank fusion: sum of weight / (k0 + rank) over the rankings an item is in."""
     scores: dict[Key, float] = {}
-    for ranking, weight in rankings:
-        for rank, key in enumerate(ranking, start=1):
+    for ranks, weight in rankings:
+        for key, rank in ranks.items():
             scores[key] = scores.get(key, 0.0) + weight / (k0 + rank)
     return scores
 
@@ -51,20 +64,24 @@ class HybridSearcher:
         """The k best (kind, item_id) keys with their fused scores, best first."""
         depth = max(3 * k, 30)
         text_hits = self._index.search(query, depth, types, since, until, app)
-        text_rank = [(h.kind, h.item_id) for h in text_hits]
+        text_rank = tied_ranks([((h.kind, h.item_id), h.bm25) for h in text_hits], tolerance=1e-6)
         times = {(h.kind, h.item_id): h.time for h in text_hits}
-        vector_rank: list[Key] = []
+        vector_rank: dict[Key, int] = {}
         if self._vectors is not None and query.strip():
             vector = self._vectors.embedder.embed([query])[0]
             vector_hits = self._vectors.query(vector, depth, types, since, until, app)
             limit = self.weights.max_vector_distance
-            vector_rank = [(h.kind, h.item_id) for h in vector_hits if h.distance <= limit]
-        missing = [key for key in vector_rank if key not in times]
-        times.update(self._index.times(missing))
-        candidates = [key for key in dict.fromkeys(text_rank + vector_rank) if key in times]
-        recency_rank = sorted(candidates, key=lambda key: times.get(key) or 0.0, reverse=True)
+            close = [((h.kind, h.item_id), h.distance) for h in vector_hits if h.distance <= limit]
+            vector_rank = tied_ranks(close, tolerance=1e-5)
+        times.update(self._index.times([key for key in vector_rank if key not in times]))
+        candidates = [key for key in dict.fromkeys([*text_rank, *vector_rank]) if key in times]
+        by_time = sorted(((key, -(times.get(key) or 0.0)) for key in candidates), key=lambda kv: kv[1])
         scores = rrf_fuse(
-            [(text_rank, self.weights.text), (vector_rank, self.weights.vector), (recency_rank, self.weights.recency)]
+            [
+                (text_rank, self.weights.text),
+                (vector_rank, self.weights.vector),
+                (tied_ranks(by_time), self.weights.recency),
+            ]
         )
         ranked = sorted((key for key in candidates), key=lambda key: scores[key], reverse=True)
         return [(key, scores[key]) for key in ranked[:k]]

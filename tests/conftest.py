@@ -19,11 +19,10 @@ import keyring.backend  # noqa: E402
 import keyring.backends.fail  # noqa: E402
 import keyring.errors  # noqa: E402
 import pytest  # noqa: E402
+from helpers import PASSPHRASE  # noqa: E402
 
 from stores.embedders import HashingEmbedder, MiniLMEmbedder  # noqa: E402
 from stores.memory_store import MemoryStore  # noqa: E402
-
-from helpers import PASSPHRASE  # noqa: E402
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):
@@ -83,4 +82,3 @@ def minilm() -> MiniLMEmbedder:
     embedder = MiniLMEmbedder()
     embedder.embed(["warm up"])
     return embedder
-

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-
 PASSPHRASE = "correct horse battery staple"
 
 
