@@ -14,6 +14,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 STOPWORDS = frozenset(
     [
         "a",
+        "about",
         "an",
         "and",
         "are",

@@ -1,0 +1,131 @@
+"""Search latency (p50/p95) of the hybrid search at N stored items, with and without filters."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from stores.embedders import HashingEmbedder, MiniLMEmbedder
+from stores.memory_store import MemoryStore
+from stores.observations import NewObservation
+
+PEOPLE = ["Ann", "Bob", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jules"]
+TOPICS = [
+    "billing migration",
+    "quarterly report",
+    "kubernetes upgrade",
+    "holiday in Lisbon",
+    "dentist appointment",
+    "pull request review",
+    "customer churn analysis",
+    "new espresso machine",
+    "marathon training plan",
+    "tax return",
+    "database failover",
+    "design review of the login page",
+    "birthday party for Mia",
+    "flight to Tokyo",
+    "guitar lessons",
+    "rust borrow checker error",
+    "onboarding a new hire",
+    "budget spreadsheet",
+]
+VERBS = ["discussed", "read about", "wrote notes on", "searched for", "watched a video about", "emailed about"]
+APPS = ["firefox", "code", "slack", "terminal", "thunderbird", "libreoffice"]
+TYPES = ["episodic", "semantic", "resource", "procedural"]
+
+
+def sentence(rng: random.Random) -> str:
+    who, what, verb = rng.choice(PEOPLE), rng.choice(TOPICS), rng.choice(VERBS)
+    extra = " ".join(" ".join(rng.choice(TOPICS).split()[:2]) for _ in range(2))
+    return f"{who} {verb} the {what} with {rng.choice(PEOPLE)}; also {extra} ({rng.randint(1, 9999)})"
+
+
+def populate(store: MemoryStore, n: int, rng: random.Random) -> None:
+    start = time.time()
+    base = time.mktime((2024, 1, 1, 0, 0, 0, 0, 0, 0))
+    n_obs = int(n * 0.7)
+    batch = []
+    for i in range(n_obs):
+        when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + i * 60))
+        batch.append(NewObservation("chat", f"msg-{i}", when, sentence(rng), speaker=rng.choice(PEOPLE)))
+        if len(batch) == 2000:
+            store.observations.add_many(batch)
+            batch.clear()
+    store.observations.add_many(batch)
+    with store.db.atomic():
+        for i in range(n - n_obs):
+            when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + i * 90))
+            kind = TYPES[i % len(TYPES)]
+            text = sentence(rng)
+            record = {
+                "episodic": {"summary": text, "occurred_at": when, "app": rng.choice(APPS)},
+                "semantic": {"name": rng.choice(TOPICS), "summary": text, "valid_from": when},
+                "resource": {"title": rng.choice(TOPICS), "summary": text, "uri": f"file:///doc/{i}.md"},
+                "procedural": {"summary": text, "steps": ["open it", "do it", "check it"]},
+            }[kind]
+            store.memories.add(kind, record)
+    print(f"  inserted {n} items in {time.time() - start:.1f}s; embedding...", file=sys.stderr)
+    start = time.time()
+    store.vector_sync.drain(batch_size=1024)
+    print(f"  embedded and indexed in {time.time() - start:.1f}s", file=sys.stderr)
+
+
+def measure(store: MemoryStore, rng: random.Random, n_queries: int) -> dict[str, dict[str, float]]:
+    scenarios = {
+        "no filter": {},
+        "type filter": {"types": ["episodic", "semantic"]},
+        "time range": {"since": "2024-01-10T00:00:00", "until": "2024-02-20T00:00:00"},
+        "type+time+app": {"types": ["episodic"], "since": "2024-01-05T00:00:00", "app": "slack"},
+    }
+    out = {}
+    for name, filters in scenarios.items():
+        latencies = []
+        for _ in range(n_queries):
+            query = f"when did {rng.choice(PEOPLE)} talk about the {rng.choice(TOPICS)}"
+            start = time.perf_counter()
+            store.search(query, k=10, **filters)
+            latencies.append((time.perf_counter() - start) * 1000)
+        latencies.sort()
+        out[name] = {
+            "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(latencies[int(0.95 * len(latencies)) - 1], 1),
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--queries", type=int, default=100)
+    parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    parser.add_argument("--out", type=Path, default=Path("bench/results/search_latency.json"))
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    embedder = MiniLMEmbedder() if args.embedder == "minilm" else HashingEmbedder()
+    results = {"machine": f"{platform.node()} {os.cpu_count()} cores, {platform.processor() or platform.machine()}"}
+    for n in [int(s) for s in args.sizes.split(",")]:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"== {n} items", file=sys.stderr)
+            store = MemoryStore.open(Path(tmp) / "data", passphrase="bench", embedder=embedder)
+            populate(store, n, random.Random(n))
+            store.search("warm up the caches", k=10)
+            results[str(n)] = measure(store, random.Random(1), args.queries)
+            results[str(n)]["db_bytes"] = store.stats()["database_bytes"]
+            store.close()
+            print(json.dumps(results[str(n)]), file=sys.stderr)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
