@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
-from mirix_app.settings import Settings, load_settings
+from mirix_app.capture.active_window import ActiveWindow, platform_active_window
+from mirix_app.capture.dedupe import Deduper
+from mirix_app.capture.exclusions import ExclusionRules
+from mirix_app.capture.idle import IdleDetector, platform_idle
+from mirix_app.capture.image_embedder import ImageEmbedder
+from mirix_app.capture.loop import CaptureLoop
+from mirix_app.capture.ocr import OcrEngine
+from mirix_app.capture.pipeline import CapturePipeline
+from mirix_app.capture.screen_source import MssScreenSource, ScreenSource
+from mirix_app.capture.status import StatusBoard
+from mirix_app.settings import CaptureSettings, Settings, load_settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
-from stores.memory_store import MemoryStore, ensure_private_dir
+from stores.frames import FrameStore
+from stores.image_vectors import ImageVectorIndex
+from stores.memory_store import CHROMA_DIR, MemoryStore, ensure_private_dir
+from stores.vectors import make_client
 
 log = logging.getLogger(__name__)
 
@@ -49,4 +63,65 @@ def open_store(data_dir: Path, settings: Settings, passphrase: str | None) -> Me
         passphrase=passphrase,
         embedder=make_embedder(settings),
         chroma_url=settings.chroma_url or None,
+    )
+
+
+# -- capture ---------------------------------------------------------------------------------------
+def make_image_embedder(capture: CaptureSettings, allow_random: bool = False) -> ImageEmbedder:
+    """The CLIP image embedder: the configured weights file, or off (never random weights in a user's index)."""
+    return ImageEmbedder(capture.image_weights_path or None, capture.image_model, allow_random=allow_random)
+
+
+def make_image_index(store: MemoryStore, settings: Settings, embedder: ImageEmbedder) -> ImageVectorIndex | None:
+    """The Chroma collection of frame image vectors, when image embedding is on."""
+    if not embedder.available or store.data_dir is None:
+        return None
+    client = make_client(None if settings.chroma_url else store.data_dir / CHROMA_DIR, settings.chroma_url or None)
+    return ImageVectorIndex(store.db, client, embedder.name, embedder.dim)
+
+
+def build_capture_pipeline(
+    store: MemoryStore,
+    settings: Settings,
+    ocr: OcrEngine | None = None,
+    image_embedder: ImageEmbedder | None = None,
+    status: StatusBoard | None = None,
+) -> CapturePipeline:
+    """Frame store, exclusion rules, dedupe, OCR, image vectors and status wired for one memory store."""
+    cap = settings.capture
+    assert store.data_dir is not None
+    embedder = image_embedder if image_embedder is not None else make_image_embedder(cap)
+    return CapturePipeline(
+        store=store,
+        frames=FrameStore(store.data_dir, store.frame_key, cap.frame_budget_bytes),
+        rules=ExclusionRules(cap.excluded_apps, cap.excluded_title_patterns, cap.exclude_private_browsing),
+        deduper=Deduper(cap.dedupe_threshold),
+        ocr=ocr or OcrEngine(cap.ocr_max_width),
+        status=status or StatusBoard(embedder.status, cap.frame_budget_bytes),
+        image_embedder=embedder,
+        image_index=make_image_index(store, settings, embedder),
+        max_width=cap.frame_max_width,
+        max_frame_bytes=cap.frame_max_bytes,
+    )
+
+
+def build_capture_loop(
+    pipeline: CapturePipeline,
+    settings: Settings,
+    source_factory: Callable[[], ScreenSource] | None = None,
+    active_window: ActiveWindow | None = None,
+    idle: IdleDetector | None = None,
+    interval_s: float | None = None,
+) -> CaptureLoop:
+    """The capture loop over the real screen (mss), the platform's active window and idle detectors."""
+    cap = settings.capture
+    return CaptureLoop(
+        pipeline,
+        source_factory or MssScreenSource,
+        active_window or platform_active_window(),
+        idle or platform_idle(),
+        interval_s=cap.interval_s if interval_s is None else interval_s,
+        idle_timeout_s=cap.idle_timeout_s,
+        queue_max=cap.ocr_queue_max,
+        status_dir=pipeline.store.data_dir,
     )

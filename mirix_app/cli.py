@@ -12,8 +12,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from mirix_app import __version__
+from mirix_app import __version__, cli_capture
 from mirix_app.app import load_app_settings, open_store, quiet_third_party_logs
+from mirix_app.capture.status import capture_summary
 from mirix_app.chat_import import LineError, read_chat_jsonl
 from mirix_app.settings import default_data_dir
 from stores.errors import KeyUnavailableError, UserFacingError
@@ -138,6 +139,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     with _open(args) as store:
         stats = store.stats()
+        stats["capture"] = capture_summary(store.data_dir, store.db, store.frame_key)
     if args.json:
         _out(json.dumps(stats))
         return EXIT_OK
@@ -148,6 +150,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     _out(f"observations: {inbox['pending']} pending, {inbox['done']} done, {inbox['parked']} need attention")
     _out(f"vectors: {stats['vectors']} ({stats['vector_outbox']} waiting to be indexed)")
     _out(f"disk: database {stats.get('database_bytes', 0):,} bytes, vectors {stats.get('vector_bytes', 0):,} bytes")
+    cap = stats["capture"]
+    _out(
+        f"frames: {cap.get('frames_on_disk', 0)} on disk ({cap.get('frame_bytes', 0):,} bytes encrypted), "
+        f"{cap.get('frame_observations', 0)} frame observations, {cap.get('image_vectors', 0)} image vectors"
+    )
+    last = cap.get("last_status")
+    if last:
+        dropped = ", ".join(f"{k} {v}" for k, v in last.get("dropped", {}).items()) or "none"
+        _out(
+            f"capture (as of {last['updated_at'][:19]}): {last['state']}, {last['seen']} seen, {last['kept']} kept, "
+            f"dropped: {dropped}, backlog {last['ocr_backlog']}, image search {last['image_search']}"
+        )
     return EXIT_OK
 
 
@@ -185,6 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts per memory type, inbox, sizes on disk")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
+    cli_capture.register(sub)
     return parser
 
 

@@ -24,14 +24,19 @@ class CaptureSettings:
     """How the screen is watched."""
 
     interval_s: float = 3.0
-    dedupe_threshold: float = 0.02
+    # share of a monitor's downscaled grayscale thumbnail that must change for a frame to be kept
+    dedupe_threshold: float = 0.005
     idle_timeout_s: float = 300.0
     excluded_apps: list[str] = field(default_factory=lambda: ["keepassxc", "1password", "bitwarden"])
-    excluded_title_patterns: list[str] = field(default_factory=list)
+    excluded_title_patterns: list[str] = field(default_factory=list)  # case-insensitive regular expressions
     exclude_private_browsing: bool = True
     frame_budget_bytes: int = 2 * 1024**3
     frame_max_width: int = 1280
-    image_weights_path: str = ""
+    frame_max_bytes: int = 150_000  # per stored frame; quality, then size, is lowered to fit
+    ocr_max_width: int = 1920
+    ocr_queue_max: int = 4  # kept frames waiting for OCR; beyond this new frames are dropped ("backlog")
+    image_weights_path: str = ""  # a local open_clip checkpoint; empty = image search off
+    image_model: str = "ViT-B-32"
 
 
 @dataclass

@@ -94,6 +94,25 @@ def m003_search_index(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m010_frame_vectors(db: sqlite_utils.Database) -> None:
+    """Image vectors of kept frames: the truth for the Chroma frame collection, re-pushed until indexed."""
+    db["frame_vector"].create(
+        {
+            "observation_id": str,
+            "model": str,
+            "dim": int,
+            "vector": bytes,
+            "time_epoch": float,
+            "app": str,
+            "indexed": int,
+        },
+        pk="observation_id",
+        not_null={"model", "dim", "vector", "indexed"},
+        defaults={"indexed": 0},
+    )
+    db["frame_vector"].create_index(["indexed"])
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the database schema up to date."""
     migrations.apply(db)

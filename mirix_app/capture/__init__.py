@@ -1,0 +1,1 @@
+"""Screen capture: grab, drop what must not be kept, OCR, redact, embed, encrypt and store as observations."""

@@ -1,0 +1,42 @@
+"""The focused window on X11 (EWMH _NET_ACTIVE_WINDOW, else the input focus): class, title, process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mirix_app.capture.frame import UNKNOWN, WindowInfo
+from mirix_app.capture.x11 import X11Display
+
+
+def _process_name(pid: int | None) -> str:
+    if not pid:
+        return ""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+class X11ActiveWindow:
+    """Reads the active window through Xlib (ctypes, no subprocess per frame)."""
+
+    def __init__(self, display: str | None = None, x11: X11Display | None = None) -> None:
+        self._x = x11 or X11Display(display)
+
+    def _focused(self) -> int | None:
+        active = self._x.window_property(self._x.root, "_NET_ACTIVE_WINDOW")
+        return active if active else self._x.input_focus()
+
+    def current(self) -> WindowInfo:
+        window = self._focused()
+        if not window:
+            return WindowInfo()
+        title = self._x.text_property(window, "_NET_WM_NAME") or self._x.text_property(window, "WM_NAME") or ""
+        raw_class = self._x.text_property(window, "WM_CLASS") or ""
+        wm_class = tuple(part for part in raw_class.split("\0") if part)
+        process = _process_name(self._x.window_property(window, "_NET_WM_PID"))
+        app = (wm_class[-1] if wm_class else process or UNKNOWN).lower()
+        return WindowInfo(app=app, title=title.strip(), wm_class=wm_class, process=process)
+
+    def close(self) -> None:
+        self._x.close()
