@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mirix_app.capture.active_window import ActiveWindow, platform_active_window
 from mirix_app.capture.dedupe import Deduper
@@ -23,6 +24,12 @@ from stores.frames import FrameStore
 from stores.image_vectors import ImageVectorIndex
 from stores.memory_store import CHROMA_DIR, MemoryStore, ensure_private_dir
 from stores.vectors import make_client
+
+if TYPE_CHECKING:
+    from agents.chat_graph import Chat
+
+    from agents.llm_call import LLMCaller
+    from agents.memorizer import Memorizer
 
 log = logging.getLogger(__name__)
 
@@ -124,4 +131,58 @@ def build_capture_loop(
         idle_timeout_s=cap.idle_timeout_s,
         queue_max=cap.ocr_queue_max,
         status_dir=pipeline.store.data_dir,
+    )
+
+
+# -- agents ----------------------------------------------------------------------------------------
+def make_chat_model(settings: Settings) -> Any:
+    """The LangChain chat model the LLM settings name (key from the OS keyring), or None = offline."""
+    from agents.providers import ProviderSpec, build_chat_model
+
+    llm = settings.llm
+    return build_chat_model(ProviderSpec(llm.provider, llm.model, llm.base_url))
+
+
+def make_llm_caller(store: MemoryStore, settings: Settings) -> LLMCaller:
+    """Model calls charged to the per-hour token budget kept in the database."""
+    from agents.llm_call import LLMCaller
+    from agents.token_budget import TokenBudget
+    from stores.llm_usage import UsageLedger
+
+    return LLMCaller(TokenBudget(UsageLedger(store.db), settings.llm.tokens_per_hour))
+
+
+def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) -> Memorizer:
+    """The memorize pipeline: the LangGraph memorize graph when a model is given, else the offline memorizer."""
+    from agents.context import MemorizeContext
+    from agents.memorize_graph import build_memorize_graph
+    from agents.memorizer import Memorizer
+
+    graph = build_memorize_graph(model) if model is not None else None
+    context = MemorizeContext(store, make_llm_caller(store, settings)) if model is not None else None
+    return Memorizer(
+        store,
+        graph,
+        context,
+        batch_size=settings.memorize_batch_size,
+        max_wait_s=settings.memorize_max_wait_s,
+        offline_when_budget_exhausted=settings.llm.when_budget_exhausted == "offline",
+    )
+
+
+def make_chat(store: MemoryStore, settings: Settings, model: Any = None) -> Chat:
+    """The chat service: the chat graph with the model (or offline answers), threads kept in the database."""
+    from agents.chat_graph import Chat, build_chat_graph
+
+    from agents.context import ChatContext
+    from stores.chat_threads import ChatThreads
+
+    return Chat(
+        build_chat_graph(model),
+        ChatContext(
+            store,
+            ChatThreads(store.db),
+            make_llm_caller(store, settings),
+            allow_medium_vault=settings.llm.allow_medium_vault_in_prompts,
+        ),
     )

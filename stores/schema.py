@@ -113,6 +113,30 @@ def m010_frame_vectors(db: sqlite_utils.Database) -> None:
     )
     db["frame_vector"].create_index(["indexed"])
 
+
+@migrations()
+def m020_llm_usage(db: sqlite_utils.Database) -> None:
+    db["llm_usage"].create(
+        {"id": int, "at": float, "purpose": str, "input_tokens": int, "output_tokens": int, "estimated": int},
+        pk="id",
+        not_null={"at", "input_tokens", "output_tokens"},
+    )
+    db["llm_usage"].create_index(["at"])
+
+
+@migrations()
+def m021_chat_threads(db: sqlite_utils.Database) -> None:
+    db["chat_thread"].create(
+        {"id": str, "title": str, "created_at": str, "updated_at": str}, pk="id", not_null={"created_at"}
+    )
+    db["chat_message"].create(
+        {"id": int, "thread_id": str, "role": str, "content": str, "citations": str, "created_at": str},
+        pk="id",
+        not_null={"thread_id", "role", "created_at"},
+    )
+    db["chat_message"].create_index(["thread_id", "id"])
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the database schema up to date."""
     migrations.apply(db)

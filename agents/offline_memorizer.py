@@ -1,0 +1,180 @@
+"""The offline memorizer: episodic segments and resources built deterministically, with nothing invented."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from agents.ops import ADD, UPDATE, MemoryOp
+from agents.redact import Redactor
+from stores.timeutil import parse_time
+
+MAX_SEGMENT = 8
+MAX_GAP_S = 30 * 60
+SUMMARY_LINES = 2
+LINE_CHARS = 160
+DETAILS_CHARS = 2000
+
+_URL = re.compile(r"https?://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?]")
+_UNIX_PATH = r"(?<![\w/])(?:~|/)(?:[\w.\-]+/)+[\w\-][\w.\-]*\.[A-Za-z0-9]{1,6}\b"
+_WIN_PATH = r"\b[A-Za-z]:\\(?:[\w .\-]+\\)+[\w.\-]+\.\w{1,6}\b"
+_PATH = re.compile(f"{_UNIX_PATH}|{_WIN_PATH}")
+_DOC_EXT = r"pdf|docx?|xlsx?|pptx?|odt|ods|odp|md|txt|csv|py|js|ts|rs|go|java|ipynb|html?|json|ya?ml|tex"
+_DOC_TITLE = re.compile(rf"([\w][\w\-. ()]*\.(?:{_DOC_EXT}))\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]{3,}")
+_STOP_WORDS = (
+    "that this with have from they what were been your will would there their about just like really "
+    "thanks thank yeah okay sure know think going also when than then them these those some much very "
+    "well good great here more make made into over being does doing"
+)
+_STOP = frozenset(_STOP_WORDS.split())  # noqa: SIM905 - a readable word list
+
+
+@dataclass
+class Segment:
+    """A run of consecutive observations of the same app and title, or of the same chat session."""
+
+    key: tuple[str, ...]
+    items: list[Mapping[str, Any]] = field(default_factory=list)
+
+
+def _key(obs: Mapping[str, Any]) -> tuple[str, ...]:
+    if obs.get("kind") == "frame":
+        return ("frame", obs.get("app") or "", obs.get("title") or "")
+    return ("chat", obs.get("kind") or "", obs.get("session") or "")
+
+
+def segments(observations: Sequence[Mapping[str, Any]], max_len: int = MAX_SEGMENT) -> list[Segment]:
+    """Split time-ordered observations into segments (new segment on a change of key, a long gap or a full one)."""
+    out: list[Segment] = []
+    last_time = None
+    for obs in observations:
+        when = parse_time(obs["time"]).timestamp()
+        key = _key(obs)
+        current = out[-1] if out else None
+        if current is None or current.key != key or len(current.items) >= max_len or when - last_time > MAX_GAP_S:
+            current = Segment(key)
+            out.append(current)
+        current.items.append(obs)
+        last_time = when
+    return out
+
+
+def _informativeness(line: str) -> int:
+    return len({w.lower() for w in _WORD.findall(line)} - _STOP)
+
+
+def _line(obs: Mapping[str, Any]) -> str:
+    text = " ".join((obs.get("text") or "").split())
+    if obs.get("image_caption"):
+        text = f"{text} [shared image: {obs['image_caption']}]".strip()
+    return f"{obs['speaker']}: {text}" if obs.get("speaker") else text
+
+
+def _frame_lines(items: Sequence[Mapping[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for obs in items:
+        for line in (obs.get("text") or "").splitlines():
+            if line.strip():
+                seen.setdefault(line.strip(), None)
+    return list(seen)
+
+
+def _top_lines(lines: Sequence[str], n: int = SUMMARY_LINES) -> list[str]:
+    ranked = sorted(range(len(lines)), key=lambda i: -_informativeness(lines[i]))[:n]
+    return [lines[i][:LINE_CHARS] for i in sorted(ranked) if _informativeness(lines[i]) > 0]
+
+
+def episode(segment: Segment, redactor: Redactor) -> dict[str, Any]:
+    """The episodic record of a segment: title and most informative lines as summary, its lines as details."""
+    items = segment.items
+    first, last = items[0]["time"], items[-1]["time"]
+    if segment.key[0] == "frame":
+        lines = _frame_lines(items)
+        head = " — ".join(p for p in segment.key[1:] if p) or "Screen"
+        event_type, actor, app = "activity", "user", items[0].get("app")
+    else:
+        lines = [_line(o) for o in items]
+        speakers = list(dict.fromkeys(o.get("speaker") for o in items if o.get("speaker")))
+        kind = "Told the assistant" if segment.key[1] == "chat_turn" else "Conversation"
+        between = f" between {', '.join(speakers)}" if len(speakers) > 1 else f" with {speakers[0]}" if speakers else ""
+        session = f" ({segment.key[2]})" if segment.key[2] else ""
+        head = f"{kind}{between}{session}"
+        event_type, actor, app = "conversation", ", ".join(speakers) or "user", None
+    top = _top_lines(lines)
+    summary = redactor.redact(f"{head}: {' / '.join(top)}" if top else head)
+    record = {
+        "occurred_at": first,
+        "summary": summary,
+        "details": redactor.redact("\n".join(lines))[:DETAILS_CHARS],
+        "event_type": event_type,
+        "actor": actor,
+    }
+    if last != first:
+        record["ended_at"] = last
+    if app:
+        record["app"] = app
+    return record
+
+
+def _found_resources(obs: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """(uri, title, resource_type, context line) for URLs, file paths and document titles in one observation."""
+    found = []
+    for line in [obs.get("title") or "", *(obs.get("text") or "").splitlines()]:
+        for url in _URL.findall(line):
+            title = obs.get("title") if obs.get("kind") == "frame" and obs.get("title") else url
+            found.append((url, title, "url", line.strip()))
+        for path in _PATH.findall(line):
+            found.append((path, path.rsplit("/", 1)[-1].rsplit("\\", 1)[-1], "file", line.strip()))
+    title = obs.get("title") or ""
+    if obs.get("kind") == "frame":
+        for name in _DOC_TITLE.findall(title):
+            found.append(("", name.strip(), "document", title))
+    return found
+
+
+def resources(
+    observations: Sequence[Mapping[str, Any]],
+    existing: Callable[[str, str], str | None],
+    redactor: Redactor,
+) -> list[MemoryOp]:
+    """One op per distinct resource: an update (adding sources) when ``existing(uri, title)`` knows it, else an add."""
+    by_key: dict[str, tuple[dict[str, Any], list[str]]] = {}
+    for obs in observations:
+        for uri, title, rtype, context in _found_resources(obs):
+            key = uri or f"title:{title.lower()}"
+            if key not in by_key:
+                where = obs.get("app") or ("chat" if obs.get("kind") != "frame" else "screen")
+                record = {
+                    "title": redactor.redact(title)[:300],
+                    "resource_type": rtype,
+                    "uri": uri,
+                    "summary": f"Seen in {where} at {str(obs['time'])[:16].replace('T', ' ')}",
+                    "content": redactor.redact(context)[:500],
+                }
+                by_key[key] = (record, [])
+            by_key[key][1].append(obs["id"])
+    ops = []
+    for record, sources in by_key.values():
+        known = existing(record["uri"], record["title"])
+        if known:
+            ops.append(MemoryOp(UPDATE, "resource", id=known, record={}, sources=sources, agent="offline"))
+        else:
+            ops.append(MemoryOp(ADD, "resource", record=record, sources=sources, agent="offline"))
+    return ops
+
+
+def offline_ops(
+    observations: Sequence[Mapping[str, Any]],
+    existing_resource: Callable[[str, str], str | None],
+    vault_values: Sequence[str] = (),
+) -> list[MemoryOp]:
+    """Every memory the offline memorizer makes from a batch, with the same provenance links as the LLM path."""
+    redactor = Redactor(known_values=tuple(vault_values))
+    ops = [
+        MemoryOp(ADD, "episodic", record=episode(seg, redactor), sources=[o["id"] for o in seg.items], agent="offline")
+        for seg in segments(observations)
+    ]
+    return ops + resources(observations, existing_resource, redactor)
