@@ -108,7 +108,7 @@ def episode(segment: Segment, redactor: Redactor) -> dict[str, Any]:
     record = {
         "occurred_at": first,
         "summary": summary,
-        "details": redactor.redact("\n".join(lines))[:DETAILS_CHARS],
+        "details": "" if len(top) == len(lines) else redactor.redact("\n".join(lines))[:DETAILS_CHARS],
         "event_type": event_type,
         "actor": actor,
     }

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from mirix_app import __version__, cli_capture
+from mirix_app import __version__, cli_agents, cli_capture
 from mirix_app.app import load_app_settings, open_store, quiet_third_party_logs
 from mirix_app.capture.status import capture_summary
 from mirix_app.chat_import import LineError, read_chat_jsonl
@@ -200,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
     cli_capture.register(sub)
+    cli_agents.register(sub)
     return parser
 
 

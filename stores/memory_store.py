@@ -198,6 +198,22 @@ class MemoryStore:
         ranked = self.searcher.search(query, k, kinds, to_epoch(since), to_epoch(until), app)
         return self._hits(ranked)
 
+    def in_time_range(
+        self, since: str | None, until: str | None, types: Sequence[str] | None = None, k: int = 10
+    ) -> list[SearchHit]:
+        """Memories (then raw observations) dated inside a time range, oldest first: "what did I do yesterday?"."""
+        kinds = [OBSERVATION if t == OBSERVATION else memory_type(t).name for t in types] if types else None
+        where, params = ["time >= ?", "time <= ?"], [to_epoch(since) or 0.0, to_epoch(until) or 1e18]
+        if kinds:
+            where.append(f"kind IN ({','.join('?' * len(kinds))})")
+            params.extend(kinds)
+        rows = self.db.execute(
+            f"SELECT kind, item_id FROM search_doc WHERE {' AND '.join(where)} "
+            "ORDER BY kind = 'observation', time LIMIT ?",
+            [*params, k],
+        ).fetchall()
+        return self._hits([((kind, item_id), 0.0) for kind, item_id in rows])
+
     def _hits(self, ranked: list[tuple[tuple[str, str], float]]) -> list[SearchHit]:
         by_kind: dict[str, list[str]] = {}
         for (kind, item_id), _ in ranked:

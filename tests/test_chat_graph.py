@@ -1,0 +1,125 @@
+"""The chat graph: cited answers resolving to imported message ids, streaming, threads, vault secrecy, offline."""
+
+from __future__ import annotations
+
+import re
+
+from fake_llm import ANSWER, META, QUERY, ScriptedChatModel, agent, call, route
+from langchain_core.messages import AIMessage
+
+from mirix_app.app import make_chat, make_memorizer
+from mirix_app.settings import Settings
+from stores.chat_threads import ChatThreads
+from stores.observations import NewObservation
+
+SECRET = "Zebra-Quartz-9177"
+
+
+def import_chat(store):
+    lines = [
+        ("m1", "2024-03-01T10:00:00", "Ann", "I moved to Lisbon last month and started a job at Acme"),
+        ("m2", "2024-03-01T10:01:00", "Bob", "Congrats! How is the new flat in Alfama?"),
+        ("m3", "2024-03-05T19:00:00", "Ann", "Booked the pottery class for Saturday at Clay Studio"),
+    ]
+    news = [NewObservation("chat", mid, t, text, speaker=who, session="s1") for mid, t, who, text in lines]
+    store.observations.add_many(news)
+    make_memorizer(store, Settings()).run(until_empty=True)  # offline: episodic segments with provenance
+
+
+def answer_citing(word):
+    """A model reply citing the numbered memory whose text contains ``word``."""
+
+    def reply(messages):
+        system = messages[0].content
+        lines = re.finditer(r"^\[(\d+)\] \(episodic(.*)$", system, re.M)
+        n = next(m.group(1) for m in lines if word in m.group(2))
+        return AIMessage(content=f"Ann lives in Lisbon [{n}].", usage_metadata=None)
+
+    return reply
+
+
+def test_answers_cite_memories_that_resolve_to_the_imported_message_ids(store):
+    import_chat(store)
+    model = ScriptedChatModel(
+        scripts={
+            QUERY: [call("analyse_query", topics=["Ann", "Lisbon", "live"])],
+            ANSWER: [answer_citing("Lisbon")],
+        }
+    )
+    tokens = []
+    answer = make_chat(store, Settings(), model).ask("Where does Ann live now?", on_token=tokens.append)
+
+    assert answer.mode == "llm" and answer.text.startswith("Ann lives in Lisbon [")
+    assert "".join(tokens) == answer.text, "the answer streamed token by token to the callback"
+    [citation] = answer.citations
+    assert citation["type"] == "episodic" and "m1" in citation["sources"]
+    memory = store.get(citation["type"], citation["id"])
+    assert [o["source_id"] for o in store.observations.get_many(memory["sources"])] == citation["sources"]
+
+
+def test_threads_persist_and_the_question_is_kept_as_an_observation(store, data_dir):
+    import_chat(store)
+    chat = make_chat(store, Settings())
+    first = chat.ask("pottery class")
+    second = chat.ask("and where is Clay Studio?", thread_id=first.thread_id)
+    assert second.thread_id == first.thread_id
+    messages = ChatThreads(store.db).messages(first.thread_id)
+    assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
+    assert messages[1]["citations"] and messages[1]["citations"][0]["sources"]
+    turns = [o for o in store.observations.pending(10) if o["kind"] == "chat_turn"]
+    assert [t["text"] for t in turns] == ["pottery class", "and where is Clay Studio?"]
+    assert turns[0]["session"] == first.thread_id
+
+
+def test_offline_answers_are_the_ranked_memories_with_the_same_citations(store):
+    import_chat(store)
+    answer = make_chat(store, Settings()).ask("pottery class", remember=False)
+    assert answer.mode == "offline"
+    assert answer.citations and answer.citations[0]["sources"] == ["m3"]
+    assert "[1]" in answer.text and "pottery" in answer.text.lower()
+
+
+def test_a_time_only_question_lists_what_happened_in_that_range(store):
+    import_chat(store)
+    answer = make_chat(store, Settings()).ask("What did I do on March 5, 2024?", remember=False)
+    assert answer.analysis["since"].startswith("2024-03-05")
+    assert {s for c in answer.citations for s in c["sources"]} == {"m3"}
+
+
+def test_a_high_sensitivity_vault_value_never_reaches_any_prompt(store):
+    store.add(
+        "knowledge_vault",
+        {"caption": "Gym locker code", "secret_value": SECRET, "sensitivity": "high", "entry_type": "code"},
+    )
+    store.observations.add(
+        NewObservation("chat", "v1", "2024-03-06T08:00:00", f"my gym locker code is {SECRET}", "Ann")
+    )
+    model = ScriptedChatModel(
+        scripts={
+            META: [route(("episodic", "log it"))],
+            agent("episodic"): [call("insert_episode", summary="Ann mentioned her gym locker code")],
+            QUERY: [call("analyse_query", topics=["gym locker code"])],
+        },
+        default=AIMessage(content="It is in your vault [1]."),
+    )
+    make_memorizer(store, Settings(), model).run(until_empty=True)
+    answer = make_chat(store, Settings(), model).ask("what is my gym locker code?")
+
+    assert len(model.prompts) >= 4, "memorize and chat both called the model"
+    assert not model.saw(SECRET)
+    assert model.saw("Gym locker code")
+    assert SECRET not in answer.text
+    assert store.memories.list_recent("episodic")[0]["summary"] == "Ann mentioned her gym locker code"
+
+
+def test_medium_vault_values_reach_the_prompt_only_when_allowed(store):
+    store.add(
+        "knowledge_vault",
+        {"caption": "Ann's phone number", "secret_value": "+351 912 000 111", "sensitivity": "medium"},
+    )
+    for allowed in (False, True):
+        settings = Settings()
+        settings.llm.allow_medium_vault_in_prompts = allowed
+        model = ScriptedChatModel(default=AIMessage(content="see [1]"))
+        make_chat(store, settings, model).ask("Ann's phone number", remember=False)
+        assert model.saw("+351 912 000 111") is allowed

@@ -1,0 +1,121 @@
+"""The offline memorizer and the memorize/ask CLI without an LLM: segments, resources, provenance, citations."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import PASSPHRASE, chat, write_jsonl
+
+from agents.query_analysis import analyse_offline
+from mirix_app.app import make_memorizer
+from mirix_app.cli import EXIT_OK, main
+from mirix_app.settings import Settings
+from stores.observations import NewObservation
+
+
+def frame(source_id, time, app, title, text):
+    return NewObservation("frame", source_id, time, text=text, app=app, title=title)
+
+
+def test_frames_become_episodic_segments_and_resources_with_provenance(store):
+    ids, _ = store.observations.add_many(
+        [
+            frame(
+                "f1",
+                "2024-03-01T09:00:00",
+                "Firefox",
+                "Flight deals",
+                "Menu\nLisbon to Berlin 89 EUR\nhttps://fly.example/deal/42",
+            ),
+            frame("f2", "2024-03-01T09:00:05", "Firefox", "Flight deals", "Menu\nReturn on 12 March"),
+            frame(
+                "f3", "2024-03-01T09:05:00", "Code", "budget.py - project", "def total(): /home/ann/project/budget.py"
+            ),
+        ]
+    )
+    report = make_memorizer(store, Settings()).run(until_empty=True)
+
+    assert report.written == {"episodic": 2, "resource": 3} and store.observations.counts()["pending"] == 0
+    episodes = sorted(store.memories.list_recent("episodic"), key=lambda r: r["occurred_at"])
+    assert episodes[0]["summary"].startswith("Firefox — Flight deals")
+    assert episodes[0]["app"] == "Firefox" and episodes[0]["sources"] == ids[:2]
+    assert episodes[0]["ended_at"].startswith("2024-03-01T09:00:05")
+    assert episodes[1]["sources"] == [ids[2]]
+    resources = {r["uri"] or r["title"]: r for r in store.memories.list_recent("resource")}
+    assert resources["https://fly.example/deal/42"]["sources"] == [ids[0]]
+    assert resources["/home/ann/project/budget.py"]["resource_type"] == "file"
+    assert resources["budget.py"]["resource_type"] == "document"
+    assert "Menu" not in json.dumps(episodes[0]["summary"])
+
+
+def test_chat_sessions_split_into_segments_and_a_known_resource_gains_sources(store):
+    store.observations.add_many(
+        [
+            NewObservation(
+                "chat", f"a{i}", f"2024-03-01T10:0{i}:00", f"line {i} https://x.example/doc", "Ann", session="s1"
+            )
+            for i in range(3)
+        ]
+        + [NewObservation("chat", "b1", "2024-03-02T10:00:00", "see https://x.example/doc again", "Bob", session="s2")]
+    )
+    make_memorizer(store, Settings()).run(until_empty=True)
+    episodes = store.memories.list_recent("episodic")
+    assert sorted(len(e["sources"]) for e in episodes) == [1, 3]
+    [resource] = store.memories.list_recent("resource")
+    assert len(resource["sources"]) == 4
+
+
+def test_offline_memories_never_contain_secrets(store):
+    store.observations.add(
+        NewObservation("chat", "s1", "2024-03-01T10:00:00", "token: ghp_abcdefghijklmnopqrstuvwxyz0123456789", "Ann")
+    )
+    make_memorizer(store, Settings()).run()
+    [episode] = store.memories.list_recent("episodic")
+    assert "ghp_" not in json.dumps(episode)
+
+
+@pytest.mark.parametrize(
+    ("question", "since", "until"),
+    [
+        ("what did I do yesterday?", "2024-03-13T00:00", "2024-03-14T00:00"),
+        ("what did I read last Tuesday afternoon?", "2024-03-12T12:00", "2024-03-12T18:00"),
+        ("who did I meet in March?", "2024-03-01T00:00", "2024-03-14T15:00"),
+        ("what did I buy in December?", "2023-12-01T00:00", "2024-01-01T00:00"),
+        ("what may I have missed?", None, None),
+    ],
+)
+def test_offline_query_analysis_finds_time_ranges(question, since, until):
+    from datetime import datetime
+
+    analysis = analyse_offline(question, now=datetime(2024, 3, 14, 15, 0).astimezone())
+    assert (analysis.since or "")[:16] == (since or "") and (analysis.until or "")[:16] == (until or "")
+
+
+def test_memorize_and_ask_from_the_cli_without_an_llm(data_dir, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MIRIX_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("MIRIX_EMBEDDER", "hashing")
+    path = write_jsonl(
+        tmp_path / "c.jsonl",
+        [
+            chat("m1", "Our team offsite is in Sintra on 4 April", session="s1"),
+            chat("m2", "Bring hiking boots", session="s1"),
+        ],
+    )
+    cli = ["--data-dir", str(data_dir)]
+    assert main([*cli, "import-chat", str(path)]) == EXIT_OK
+    capsys.readouterr()
+    assert main([*cli, "memorize", "--until-empty"]) == EXIT_OK
+    out = capsys.readouterr()
+    assert "no LLM configured" in out.err and "batch 1: done 2" in out.err
+    assert "memorized 2 observation(s)" in out.out and "1 episodic" in out.out
+
+    assert main([*cli, "ask", "offsite Sintra", "--json"]) == EXIT_OK
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["mode"] == "offline" and "m1" in answer["citations"][0]["sources"]
+    assert {"type": "episodic", "sources": ["m1", "m2"]}.items() <= next(
+        c for c in answer["citations"] if c["type"] == "episodic"
+    ).items()
+    assert main([*cli, "ask", "offsite Sintra", "--thread", answer["thread_id"]]) == EXIT_OK
+    printed = capsys.readouterr().out
+    assert "citations:" in printed and "sources: m1, m2" in printed
