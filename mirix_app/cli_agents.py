@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from mirix_app.app import load_app_settings, make_chat, make_chat_model, make_memorizer
@@ -65,11 +66,35 @@ def _print_answer(answer: Any, as_json: bool) -> None:
     sys.stdout.write(f"\n(thread {answer.thread_id}; {answer.mode})\n")
 
 
+def _read_questions(path: Path) -> list[tuple[str, str]]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                obj = json.loads(line)
+                rows.append((str(obj["id"]), str(obj["question"])))
+            except (ValueError, KeyError, TypeError):
+                raise UserFacingError(f'{path}:{number}: expected {{"id": ..., "question": ...}}') from None
+    return rows
+
+
+def _ask_batch(chat: Any, path: Path) -> int:
+    for question_id, question in _read_questions(path):
+        answer = chat.ask(question, remember=False)
+        sys.stdout.write(json.dumps({"id": question_id, **answer.to_dict()}) + "\n")
+        sys.stdout.flush()
+    return EXIT_OK
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
+    if bool(args.question) == bool(args.questions):
+        raise UserFacingError("Give either a QUESTION or --questions FILE.jsonl.")
     settings = load_app_settings(args.data_dir)
     model = _model(args, settings, args.offline)
     with _cli()._open(args) as store:
         chat = make_chat(store, settings, model)
+        if args.questions:
+            return _ask_batch(chat, Path(args.questions))
         stream = None if args.json or model is None else _stream_to_stderr
         try:
             answer = chat.ask(args.question, thread_id=args.thread, on_token=stream, remember=not args.no_remember)
@@ -96,7 +121,8 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_memorize)
 
     p = sub.add_parser("ask", help="ask your memory a question; prints the answer and its numbered citations")
-    p.add_argument("question", help="the question")
+    p.add_argument("question", nargs="?", help="the question")
+    p.add_argument("--questions", help='JSONL of {"id", "question"}: one JSON answer per line, nothing remembered')
     p.add_argument("--json", action="store_true", help="print JSON (answer, citations, thread id)")
     p.add_argument("--thread", help="continue this conversation thread")
     p.add_argument("--offline", action="store_true", help="answer without the LLM (ranked memories)")
