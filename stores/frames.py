@@ -84,6 +84,8 @@ class FrameStore:
 
         The file appears atomically (temporary file, fsync, rename): a crash never leaves half a frame.
         """
+        with self._lock:
+            self._index()  # list what is already there before this file appears
         epoch_ms = int(epoch * 1000)
         day = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d")
         name = f"{epoch_ms:013d}-m{int(monitor)}-{secrets.token_hex(6)}{SUFFIX}"

@@ -82,3 +82,23 @@ def minilm() -> MiniLMEmbedder:
     embedder = MiniLMEmbedder()
     embedder.embed(["warm up"])
     return embedder
+
+
+@pytest.fixture(scope="session")
+def ocr_engine():
+    """rapidocr, loaded once per test session (capture tests share it)."""
+    from mirix_app.capture.ocr import OcrEngine
+
+    engine = OcrEngine()
+    engine.warm_up()
+    return engine
+
+
+@pytest.fixture(scope="session")
+def clip_random():
+    """An open_clip ViT-B-32 with random weights, explicitly allowed (tests only), loaded once per session."""
+    from mirix_app.capture.image_embedder import ImageEmbedder
+
+    embedder = ImageEmbedder(None, allow_random=True)
+    embedder.embed_texts(["warm up"])
+    return embedder
