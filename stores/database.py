@@ -43,6 +43,7 @@ def open_encrypted(path: Path, key: bytes) -> sqlite_utils.Database:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -65536")  # 64 MiB of decrypted pages: SQLCipher decrypts on every miss
     except sqlcipher3.OperationalError as error:
         raise DataDirError(f"Cannot open the memory database at {path}: {error}") from error
     if path.exists():

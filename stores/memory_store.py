@@ -123,6 +123,7 @@ class MemoryStore:
         return store
 
     def close(self) -> None:
+        self.searcher.close()
         self.db.close()
 
     def __enter__(self) -> MemoryStore:

@@ -167,13 +167,29 @@ class SearchIndex:
         if match is None:
             return []
         where, params = _filters(types, since, until, app)
+        inner_limit = "" if where else " LIMIT ?"
         rows = self._db.execute(
-            "SELECT d.kind, d.item_id, bm25(search_fts) AS score, d.time FROM search_fts "
-            "JOIN search_doc d ON d.doc_id = search_fts.rowid "
-            f"WHERE search_fts MATCH ?{where} ORDER BY score LIMIT ?",
-            [match, *params, k],
+            "SELECT d.kind, d.item_id, f.score, d.time FROM ("
+            "SELECT rowid, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? "
+            f"ORDER BY score{inner_limit}) f JOIN search_doc d ON d.doc_id = f.rowid "
+            f"WHERE 1{where} ORDER BY f.score LIMIT ?",
+            [match, *([] if where else [k]), *params, k],
         ).fetchall()
         return [TextHit(kind, item_id, score, time) for kind, item_id, score, time in rows]
+
+    def count_matching(
+        self, types: Sequence[str] | None, since: float | None, until: float | None, app: str | None
+    ) -> int:
+        """How many indexed items pass the filters."""
+        where, params = _filters(types, since, until, app)
+        return int(self._db.execute(f"SELECT count(*) FROM search_doc d WHERE 1{where}", params).fetchone()[0])
+
+    def keys_matching(
+        self, types: Sequence[str] | None, since: float | None, until: float | None, app: str | None
+    ) -> list[tuple[str, str]]:
+        """Every (kind, item_id) that passes the filters."""
+        where, params = _filters(types, since, until, app)
+        return [tuple(r) for r in self._db.execute(f"SELECT kind, item_id FROM search_doc d WHERE 1{where}", params)]
 
     def times(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
         """The indexed time of each (kind, item_id)."""

@@ -127,14 +127,16 @@ class VectorIndex:
         since: float | None = None,
         until: float | None = None,
         app: str | None = None,
+        within: Sequence[tuple[str, str]] | None = None,
     ) -> list[VectorHit]:
-        """The k nearest items to ``vector`` that pass the filters."""
-        if self.count() == 0:
+        """The k nearest items to ``vector`` that pass the filters (or, exactly, among the ``within`` keys)."""
+        if self.count() == 0 or (within is not None and not within):
             return []
         result = self._collection.query(
             query_embeddings=[np.asarray(vector, dtype=np.float32)],
             n_results=k,
-            where=_where(types, since, until, app),
+            where=None if within is not None else _where(types, since, until, app),
+            ids=[f"{kind}:{item_id}" for kind, item_id in within] if within is not None else None,
             include=["distances"],
         )
         hits = []
@@ -142,3 +144,16 @@ class VectorIndex:
             kind, _, item_id = key.partition(":")
             hits.append(VectorHit(kind, item_id, float(distance)))
         return hits
+
+    def query_unfiltered(self, vector: np.ndarray, n: int) -> list[tuple[VectorHit, dict[str, Any]]]:
+        """The n nearest items with their filter metadata, for filtering after the fact."""
+        if self.count() == 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, include=["distances", "metadatas"]
+        )
+        out = []
+        for key, distance, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True):
+            kind, _, item_id = key.partition(":")
+            out.append((VectorHit(kind, item_id, float(distance)), dict(meta or {})))
+        return out
