@@ -20,6 +20,7 @@ from mirix_app.capture.encode import downscale, encode_webp
 from mirix_app.capture.exclusions import ExclusionRules
 from mirix_app.capture.frame import Frame
 from mirix_app.capture.image_embedder import ImageEmbedder
+from mirix_app.capture.incremental_ocr import IncrementalOcr
 from mirix_app.capture.ocr import OcrEngine, OcrResult
 from mirix_app.capture.status import StatusBoard
 from stores.frames import FrameStore, forget_frame_files
@@ -72,6 +73,7 @@ class CapturePipeline:
         self.rules = rules
         self.deduper = deduper
         self.ocr = ocr
+        self.incremental_ocr = IncrementalOcr(ocr)
         self.status = status
         self.image_embedder = image_embedder if image_embedder is not None and image_embedder.available else None
         self.image_index = image_index if self.image_embedder is not None else None
@@ -122,6 +124,7 @@ class CapturePipeline:
         except Exception as error:  # noqa: BLE001 - one bad frame must not stop capture
             log.exception("capture: a frame could not be stored")
             self.deduper.forget(kept.dedupe_key)
+            self.incremental_ocr.forget(kept.dedupe_key)
             self.status.error(f"{type(error).__name__}: {error}")
             return None
 
@@ -132,7 +135,7 @@ class CapturePipeline:
                 self.status.dropped("duplicate")
                 return None
         with self.stage("ocr"):
-            ocr = self.ocr.read(frame.image)
+            ocr = self.incremental_ocr.read(kept.dedupe_key, frame.image)
         with self.stage("redact"):
             text, title, lines, secret_boxes, redactions = _redacted(ocr, frame.window.title)
         image = downscale(frame.image, self.max_width)
