@@ -27,7 +27,6 @@ from stores.vectors import make_client
 
 if TYPE_CHECKING:
     from agents.chat_graph import Chat
-
     from agents.llm_call import LLMCaller
     from agents.memorizer import Memorizer
 
@@ -93,6 +92,7 @@ def build_capture_pipeline(
     ocr: OcrEngine | None = None,
     image_embedder: ImageEmbedder | None = None,
     status: StatusBoard | None = None,
+    store_lock: Any = None,
 ) -> CapturePipeline:
     """Frame store, exclusion rules, dedupe, OCR, image vectors and status wired for one memory store."""
     cap = settings.capture
@@ -109,6 +109,7 @@ def build_capture_pipeline(
         image_index=make_image_index(store, settings, embedder),
         max_width=cap.frame_max_width,
         max_frame_bytes=cap.frame_max_bytes,
+        store_lock=store_lock,
     )
 
 
@@ -143,23 +144,24 @@ def make_chat_model(settings: Settings) -> Any:
     return build_chat_model(ProviderSpec(llm.provider, llm.model, llm.base_url))
 
 
-def make_llm_caller(store: MemoryStore, settings: Settings) -> LLMCaller:
-    """Model calls charged to the per-hour token budget kept in the database."""
+def make_llm_caller(store: MemoryStore, settings: Settings, lock: Any = None) -> LLMCaller:
+    """Model calls charged to the per-hour token budget kept in the database (``lock``: the shared store lock)."""
     from agents.llm_call import LLMCaller
     from agents.token_budget import TokenBudget
     from stores.llm_usage import UsageLedger
 
-    return LLMCaller(TokenBudget(UsageLedger(store.db), settings.llm.tokens_per_hour))
+    budget = TokenBudget(UsageLedger(store.db), settings.llm.tokens_per_hour)
+    return LLMCaller(budget) if lock is None else LLMCaller(budget, lock)
 
 
-def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) -> Memorizer:
+def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, lock: Any = None) -> Memorizer:
     """The memorize pipeline: the LangGraph memorize graph when a model is given, else the offline memorizer."""
     from agents.context import MemorizeContext
     from agents.memorize_graph import build_memorize_graph
     from agents.memorizer import Memorizer
 
     graph = build_memorize_graph(model) if model is not None else None
-    context = MemorizeContext(store, make_llm_caller(store, settings)) if model is not None else None
+    context = MemorizeContext(store, make_llm_caller(store, settings, lock)) if model is not None else None
     return Memorizer(
         store,
         graph,
@@ -170,10 +172,9 @@ def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) ->
     )
 
 
-def make_chat(store: MemoryStore, settings: Settings, model: Any = None) -> Chat:
+def make_chat(store: MemoryStore, settings: Settings, model: Any = None, lock: Any = None) -> Chat:
     """The chat service: the chat graph with the model (or offline answers), threads kept in the database."""
     from agents.chat_graph import Chat, build_chat_graph
-
     from agents.context import ChatContext
     from stores.chat_threads import ChatThreads
 
@@ -182,7 +183,72 @@ def make_chat(store: MemoryStore, settings: Settings, model: Any = None) -> Chat
         ChatContext(
             store,
             ChatThreads(store.db),
-            make_llm_caller(store, settings),
+            make_llm_caller(store, settings, lock),
             allow_medium_vault=settings.llm.allow_medium_vault_in_prompts,
         ),
     )
+
+
+# -- desktop app -----------------------------------------------------------------------------------
+def make_gui_capture(store: MemoryStore, settings: Settings, store_lock: Any) -> CaptureLoop | None:
+    """The screen capture loop for the desktop app, sharing the engine's store lock; None without a display."""
+    if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        log.info("no display to capture: screen capture is off")
+        return None
+    pipeline = build_capture_pipeline(store, settings, store_lock=store_lock)
+    return build_capture_loop(pipeline, settings)
+
+
+def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any = None, qt_app: Any = None) -> Any:
+    """Build the desktop app in order: settings -> engine thread -> services -> bridge -> window -> wiring.
+
+    The stores, models and graphs are built later on the engine thread (unlock, then ``load_models``),
+    so the window appears at once. Returns a ``Gui`` handle (window, bridge, engine, close()).
+    """
+    from PySide6.QtWidgets import QApplication
+
+    from mirix_app.bridge import Bridge
+    from mirix_app.engine import Engine
+    from mirix_app.gui_handle import Gui
+    from mirix_app.services import Factories, Services
+    from mirix_app.wiring import connect_signals
+    from ui.main_window import MainWindow
+    from ui.theme import apply_theme
+    from ui.tray import TrayIcon
+
+    app = qt_app or QApplication.instance()
+    if settings is None:
+        settings = load_app_settings(data_dir)
+    log.info("settings loaded from %s", data_dir)
+    engine = Engine()
+    engine.start()
+    log.info("engine thread started")
+    services = Services(data_dir, settings, engine.store_lock, factories or Factories(capture_loop=make_gui_capture))
+    bridge = Bridge(engine, services)
+    log.info("bridge ready")
+    window = MainWindow()
+    tray = TrayIcon()
+    apply_theme(app, settings.theme)
+    log.info("window built")
+    connect_signals(bridge, window, tray, quit_app=app.quit, set_theme=lambda name: apply_theme(app, name))
+    log.info("signals connected")
+    return Gui(window, tray, bridge, engine, services)
+
+
+def run_gui(data_dir: Path) -> int:
+    """Open the main window and run the Qt event loop until the user quits."""
+    import sys
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("mirix-app")
+    app.setQuitOnLastWindowClosed(True)
+    gui = build_gui(data_dir, qt_app=app)
+    gui.window.show()
+    gui.tray.show()
+    log.info("window shown")
+    try:
+        return int(app.exec())
+    finally:
+        gui.close()

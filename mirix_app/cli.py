@@ -165,11 +165,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_gui(args: argparse.Namespace) -> int:
+    from mirix_app.app import run_gui
+
+    return run_gui(args.data_dir)
+
+
 # -- parser --------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mirix-app",
-        description="A local-first memory of what you see and say, encrypted on your own disk.",
+        description="A local-first memory of what you see and say, encrypted on your own disk. "
+        "With no command, opens the desktop app.",
     )
     parser.add_argument("--version", action="version", version=f"mirix-app {__version__}")
     parser.add_argument(
@@ -180,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("gui", help="open the desktop app (the default when no command is given)")
+    p.set_defaults(func=cmd_gui)
 
     p = sub.add_parser("import-chat", help="import chat messages from a JSONL file as observations")
     p.add_argument("file", help='JSONL, one {"id", "time", "speaker", "text"} object per line')
@@ -211,10 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     quiet_third_party_logs()
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()
-    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_OK
+    func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
     try:
         return func(args)
     except UserFacingError as error:

@@ -59,6 +59,7 @@ class Settings:
     chroma_url: str = ""
     memorize_batch_size: int = 20
     memorize_max_wait_s: float = 60.0
+    theme: str = "system"  # system | light | dark (the desktop app's colours)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
 

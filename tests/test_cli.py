@@ -158,5 +158,18 @@ def test_help_and_version(capsys):
         main(["--version"])
     assert exit_info.value.code == 0
     assert "mirix-app" in capsys.readouterr().out
-    assert main([]) == EXIT_OK
-    assert "import-chat" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    assert "import-chat" in out and "gui" in out and "opens the desktop app" in out
+
+
+def test_no_command_opens_the_desktop_app(monkeypatch, tmp_path):
+    import mirix_app.app
+
+    opened = []
+    monkeypatch.setattr(mirix_app.app, "run_gui", lambda data_dir: opened.append(data_dir) or 0)
+    assert main(["--data-dir", str(tmp_path)]) == EXIT_OK
+    assert main(["--data-dir", str(tmp_path), "gui"]) == EXIT_OK
+    assert opened == [tmp_path, tmp_path]

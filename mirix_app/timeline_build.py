@@ -1,0 +1,43 @@
+"""One day's activity strip: episodic events as spans and kept frames as points, in local time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from stores.memory_store import MemoryStore
+from stores.timeutil import to_epoch
+from ui.viewmodels import TimelineDay, TimelineItem
+
+MAX_FRAMES = 2000
+MIN_EVENT_S = 300.0
+
+
+def day_bounds(day: str) -> tuple[float, float]:
+    """Epoch seconds of local midnight at the start and end of ``day`` (YYYY-MM-DD)."""
+    start = datetime.strptime(day, "%Y-%m-%d").astimezone()
+    return start.timestamp(), (start + timedelta(days=1)).timestamp()
+
+
+def build_day(store: MemoryStore, day: str) -> TimelineDay:
+    """Episodic events that overlap the day and the frames kept during it."""
+    start, end = day_bounds(day)
+    items: list[TimelineItem] = []
+    rows = store.db.execute(
+        "SELECT id, occurred_at, ended_at, summary, app FROM memory_episodic ORDER BY occurred_at"
+    ).fetchall()
+    for memory_id, occurred, ended, summary, app in rows:
+        t0 = to_epoch(occurred) or 0.0
+        t1 = to_epoch(ended) if ended else None
+        t1 = max(t1 or t0, t0 + MIN_EVENT_S)
+        if t1 < start or t0 >= end:
+            continue
+        label = f"{app}: {summary}" if app else str(summary)
+        items.append(TimelineItem("event", memory_id, max(t0, start) - start, min(t1, end) - start, label))
+    frames = store.db.execute(
+        "SELECT id, time_epoch, app, title FROM observation WHERE kind = 'frame' AND time_epoch >= ? "
+        "AND time_epoch < ? ORDER BY time_epoch LIMIT ?",
+        [start, end, MAX_FRAMES],
+    ).fetchall()
+    for obs_id, epoch, app, title in frames:
+        items.append(TimelineItem("frame", obs_id, epoch - start, epoch - start, f"{app or '?'}: {title or ''}"))
+    return TimelineDay(day, items)

@@ -1,0 +1,98 @@
+"""Capture controls: state, pause/resume and timed pauses, frames kept/dropped, backlogs, tokens, disk."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from ui.viewmodels import CaptureState
+
+STATE_TEXT = {
+    "running": "Capturing",
+    "paused": "Paused",
+    "excluded": "Not capturing: an excluded app or private window is active",
+    "idle": "Not capturing: you are away or the screen is locked",
+    "stopped": "Stopped",
+    "off": "Off",
+}
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+class CapturePanel(QWidget):
+    """The capture status panel; its buttons ask to pause (for minutes, 0 = until resumed) or resume."""
+
+    pause_requested = Signal(int)
+    resume_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state: CaptureState | None = None
+        self.state_label = QLabel("Waiting for the memory to unlock…")
+        self.state_label.setObjectName("captureState")
+        self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Pause or resume capture (Ctrl+Shift+P)")
+        self.pause15 = QPushButton("Pause 15 min")
+        self.pause60 = QPushButton("Pause 1 hour")
+        self.values = {
+            name: QLabel("–")
+            for name in ("kept", "dropped", "ocr_backlog", "memorize_backlog", "tokens", "disk", "message")
+        }
+        self.values["message"].setWordWrap(True)
+        self._layout()
+        self.pause_button.clicked.connect(self._on_toggle)
+        self.pause15.clicked.connect(lambda: self.pause_requested.emit(15))
+        self.pause60.clicked.connect(lambda: self.pause_requested.emit(60))
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.pause_button, self.pause15, self.pause60):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        box = QGroupBox("Status")
+        form = QFormLayout(box)
+        labels = {
+            "kept": "Frames kept",
+            "dropped": "Frames dropped",
+            "ocr_backlog": "Waiting for OCR",
+            "memorize_backlog": "Waiting to be memorized",
+            "tokens": "LLM tokens this hour",
+            "disk": "Disk used",
+            "message": "Last problem",
+        }
+        for name, label in labels.items():
+            form.addRow(label, self.values[name])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state_label)
+        layout.addLayout(buttons)
+        layout.addWidget(box)
+        layout.addStretch(1)
+
+    def _on_toggle(self) -> None:
+        if self.state is not None and self.state.state == "paused":
+            self.resume_requested.emit()
+        else:
+            self.pause_requested.emit(0)
+
+    @Slot(object)
+    def on_status(self, state: CaptureState) -> None:
+        self.state = state
+        text = STATE_TEXT.get(state.state, state.state)
+        if state.state == "paused" and state.paused_until:
+            text += f" until {state.paused_until}"
+        self.state_label.setText(text)
+        self.pause_button.setText("Resume" if state.state == "paused" else "Pause")
+        self.values["kept"].setText(f"{state.kept:,}")
+        self.values["dropped"].setText(f"{state.dropped:,}" + (f" ({state.dropped_detail})" if state.dropped else ""))
+        self.values["ocr_backlog"].setText(str(state.ocr_backlog))
+        self.values["memorize_backlog"].setText(f"{state.memorize_backlog:,} observation(s)")
+        self.values["tokens"].setText(f"{state.tokens_this_hour:,} of {state.token_budget:,}")
+        self.values["disk"].setText(human_bytes(state.disk_bytes))
+        self.values["message"].setText(state.message or "none")

@@ -1,0 +1,201 @@
+"""Small view-model dataclasses: everything the widgets are shown, with no store or agent types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TYPE_LABELS: dict[str, str] = {
+    "core": "Core",
+    "episodic": "Episodic",
+    "semantic": "Semantic",
+    "procedural": "Procedural",
+    "resource": "Resources",
+    "knowledge_vault": "Vault",
+    "observation": "Observations",
+}
+
+TYPE_COLORS: dict[str, str] = {
+    "core": "#8e6cc9",
+    "episodic": "#3b82c4",
+    "semantic": "#2f9e6e",
+    "procedural": "#d08a2e",
+    "resource": "#c9534f",
+    "knowledge_vault": "#6b7280",
+    "observation": "#9aa5b1",
+}
+
+
+@dataclass(frozen=True)
+class SetupInfo:
+    """What the unlock screen needs to know: first run or not, and how the key is kept."""
+
+    data_dir: str
+    first_run: bool
+    method: str  # "keyring" or "passphrase"
+    keyring_available: bool
+
+
+@dataclass(frozen=True)
+class MemoryRow:
+    """One line of a memory table."""
+
+    type: str
+    id: str
+    title: str
+    time: str = ""
+    updated: str = ""
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    """One field of a memory in the detail pane."""
+
+    name: str
+    value: str
+    editable: bool = True
+    multiline: bool = False
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class MemoryDetail:
+    """A memory (or observation) opened in the detail pane."""
+
+    type: str
+    id: str
+    title: str
+    fields: list[FieldValue]
+    version: int = 0
+    source_count: int = 0
+    has_frame: bool = False
+    frame_ref: str = ""
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One earlier version of a memory."""
+
+    version: int
+    action: str
+    changed_at: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """An observation a memory came from: a chat message or a screen frame."""
+
+    observation_id: str
+    kind: str
+    time: str
+    text: str
+    source_id: str
+    app: str = ""
+    title: str = ""
+    has_frame: bool = False
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered citation of a chat answer."""
+
+    n: int
+    type: str
+    id: str
+    text: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """A finished chat answer."""
+
+    text: str
+    citations: list[Citation]
+    thread_id: str
+    mode: str
+
+
+@dataclass(frozen=True)
+class GraphNode:
+    """A memory in the graph view, with its laid-out position."""
+
+    type: str
+    id: str
+    label: str
+    x: float
+    y: float
+    focused: bool = False
+
+
+@dataclass(frozen=True)
+class GraphEdge:
+    """A link between two nodes (index into the node list) and why they are linked."""
+
+    a: int
+    b: int
+    kind: str  # "source", "name", "time"
+
+
+@dataclass(frozen=True)
+class GraphData:
+    """A laid-out graph."""
+
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """An episodic event (a span) or a kept frame (a point) on one day's strip."""
+
+    kind: str  # "event" or "frame"
+    id: str
+    start_s: float  # seconds since local midnight
+    end_s: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TimelineDay:
+    """The day's strip."""
+
+    day: str  # YYYY-MM-DD
+    items: list[TimelineItem]
+
+
+@dataclass(frozen=True)
+class CaptureState:
+    """The capture status panel and tray state."""
+
+    state: str  # running, paused, excluded, idle, stopped, off
+    kept: int = 0
+    dropped: int = 0
+    dropped_detail: str = ""
+    ocr_backlog: int = 0
+    memorize_backlog: int = 0
+    tokens_this_hour: int = 0
+    token_budget: int = 0
+    disk_bytes: int = 0
+    paused_until: str = ""
+    message: str = ""
+
+
+@dataclass
+class SettingsForm:
+    """The user-editable settings, flattened for the settings screen."""
+
+    interval_s: float = 3.0
+    dedupe_threshold: float = 0.005
+    excluded_apps: list[str] = field(default_factory=list)
+    excluded_title_patterns: list[str] = field(default_factory=list)
+    idle_timeout_s: float = 300.0
+    frame_budget_mb: int = 2048
+    llm_provider: str = ""
+    llm_model: str = ""
+    llm_base_url: str = ""
+    llm_api_key: str = ""  # only sent when the user typed a new one; never read back
+    tokens_per_hour: int = 200_000
+    chroma_url: str = ""
+    theme: str = "system"  # system, light, dark
