@@ -63,6 +63,15 @@ def recall(evidence: list[str], retrieved_sources: list[list[str]], k: int) -> f
     return sum(e in found for e in evidence) / len(evidence)
 
 
+def recall_at_turns(evidence: list[str], retrieved_sources: list[list[str]], turns: int) -> float:
+    """Share of evidence ids among the first ``turns`` distinct source turns the hits show, in hit order.
+
+    A fair comparison with a one-turn-per-hit baseline: a hit that carries eight turns uses eight slots.
+    """
+    shown = list(dict.fromkeys(s for sources in retrieved_sources for s in sources))[:turns]
+    return sum(e in shown for e in evidence) / len(evidence)
+
+
 class PlainBM25:
     """Okapi BM25 (k1=1.2, b=0.75) over raw turns, lower-cased word tokens: the baseline to beat."""
 

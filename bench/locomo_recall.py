@@ -20,6 +20,7 @@ from locomo_data import (
     evidence_ids,
     load_samples,
     recall,
+    recall_at_turns,
     turn_text,
 )
 
@@ -65,6 +66,7 @@ def run_sample(sample: dict, workdir: Path, memorize: str | None) -> list[dict]:
                 "category": q["category"],
                 "ours": {k: recall(evidence, ours, k) for k in KS},
                 "bm25": {k: recall(evidence, bm25, k) for k in KS},
+                "ours_turns": {k: recall_at_turns(evidence, ours, k) for k in KS},
             }
         )
     return rows
@@ -82,16 +84,17 @@ def summarise(rows: list[dict]) -> dict:
             "n": len(items),
             **{f"ours@{k}": mean(items, "ours", k) for k in KS},
             **{f"bm25@{k}": mean(items, "bm25", k) for k in KS},
+            **{f"ours@{k}turns": mean(items, "ours_turns", k) for k in KS},
         }
     return table
 
 
 def print_table(table: dict) -> None:
-    head = "| category | n | " + " | ".join(f"ours@{k}" for k in KS) + " | " + " | ".join(f"bm25@{k}" for k in KS)
-    print(head + " |")
-    print("|" + "---|" * (2 + 2 * len(KS)))
+    columns = [f"ours@{k}" for k in KS] + [f"ours@{k}turns" for k in (10, 20)] + [f"bm25@{k}" for k in KS]
+    print("| category | n | " + " | ".join(columns) + " |")
+    print("|" + "---|" * (2 + len(columns)))
     for name, row in table.items():
-        cells = [str(row["n"])] + [f"{row[f'ours@{k}']:.3f}" for k in KS] + [f"{row[f'bm25@{k}']:.3f}" for k in KS]
+        cells = [str(row["n"])] + [f"{row[c]:.3f}" for c in columns]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 
