@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _PREFIX = "torchvision::"
@@ -50,15 +51,22 @@ def _tolerant_decorator(decorator: Callable[[Any], Any]) -> Callable[[Any], Any]
     return apply
 
 
-def import_torchvision() -> Any:
-    """Import torchvision once with the missing-operator fix applied; return the module."""
-    if "torchvision" in sys.modules:
-        return sys.modules["torchvision"]
+@contextlib.contextmanager
+def tolerate_missing_torchvision_ops() -> Iterator[None]:
+    """While active, registering a fake for a missing ``torchvision::`` op is skipped (wrap torchvision's import)."""
     import torch
 
     original = torch.library.register_fake
     torch.library.register_fake = _tolerant(original)
     try:
-        return importlib.import_module("torchvision")
+        yield
     finally:
         torch.library.register_fake = original
+
+
+def import_torchvision() -> Any:
+    """Import torchvision once with the missing-operator fix applied; return the module."""
+    if "torchvision" in sys.modules:
+        return sys.modules["torchvision"]
+    with tolerate_missing_torchvision_ops():
+        return importlib.import_module("torchvision")
