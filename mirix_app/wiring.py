@@ -42,7 +42,7 @@ def _connect_start(bridge: Bridge, window: MainWindow) -> None:
 
 def _refresh_visible(window: MainWindow) -> None:
     current = window.tabs.currentWidget()
-    if current is window.graph and window.graph.data is None:
+    if current is window.graph and not window.graph.requested:
         window.graph.request()
     elif current is window.timeline:
         window.timeline.request()

@@ -72,6 +72,7 @@ class GraphPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data: GraphData | None = None
+        self.requested = False
         self.nodes: list[NodeItem] = []
         self.scene = QGraphicsScene(self)
         self.view = ZoomView(self.scene)
@@ -107,6 +108,7 @@ class GraphPanel(QWidget):
         return "&nbsp;&nbsp;".join(dots) + lines
 
     def request(self, focus: list[str] | None = None, query: str = "") -> None:
+        self.requested = True
         self.graph_requested.emit(focus or [], query)
 
     @Slot(object)

@@ -110,8 +110,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def show_graph(self, focus: list[str]) -> None:
-        self.tabs.setCurrentWidget(self.graph)
         self.graph.request(list(focus))
+        self.tabs.setCurrentWidget(self.graph)
 
     def show_window(self) -> None:
         self.showNormal()

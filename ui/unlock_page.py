@@ -33,7 +33,7 @@ class UnlockPage(QWidget):
         super().__init__(parent)
         self.setObjectName("unlockPage")
         self.info: SetupInfo | None = None
-        self.title = QLabel("mirix-app")
+        self.title = QLabel("Opening mirix-app…")
         self.title.setObjectName("pageTitle")
         self.explain = QLabel()
         self.explain.setWordWrap(True)
@@ -56,6 +56,8 @@ class UnlockPage(QWidget):
         self.passphrase.returnPressed.connect(self._on_submit)
         self.confirm.returnPressed.connect(self._on_submit)
         self.button.clicked.connect(self._on_submit)
+        for widget in (self.passphrase, self.passphrase_label, self.confirm, self.confirm_label, self.button):
+            widget.hide()
 
     def _layout(self) -> None:
         box = QWidget()
@@ -101,6 +103,7 @@ class UnlockPage(QWidget):
             self.title.setText("Welcome to mirix-app")
             self.explain.setText(stored + "<p>A random encryption key will be created and kept in your OS keyring.</p>")
             self.button.setText("Create my encrypted memory")
+            self.button.show()
         elif info.first_run:
             self.title.setText("Welcome to mirix-app")
             self.explain.setText(
@@ -108,10 +111,12 @@ class UnlockPage(QWidget):
                 "Choose a long one: without it the memory cannot be decrypted, by anyone.</p>"
             )
             self.button.setText("Create my encrypted memory")
+            self.button.show()
         elif needs_passphrase:
             self.title.setText("Unlock your memory")
             self.explain.setText(f"Your memory in {where} is protected by a passphrase.")
             self.button.setText("Unlock")
+            self.button.show()
             self.passphrase.setFocus()
         else:
             self.title.setText("Unlocking…")
@@ -137,7 +142,7 @@ class UnlockPage(QWidget):
             self.button.setEnabled(bool(text))
 
     def _on_submit(self) -> None:
-        if not self.button.isEnabled() or not self.button.isVisible():
+        if self.info is None or not self.button.isEnabled() or not self.button.isVisible():
             return
         self.status.setText("Unlocking…" if not (self.info and self.info.first_run) else "Creating…")
         self.button.setEnabled(False)
