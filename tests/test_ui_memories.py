@@ -168,10 +168,10 @@ def test_pause_from_the_tray_the_shortcut_and_for_fifteen_minutes(qtbot, gui):
     assert gui.services.capture.paused and "paused" in tray.icon.toolTip()
     assert tray.toggle_action.text() == "Resume capture" and panel.pause_button.text() == "Resume"
     tray.toggle_action.trigger()
-    qtbot.waitUntil(lambda: tray.state == "running")
+    qtbot.waitUntil(lambda: tray.state == "running" and panel.pause_button.text() == "Pause")
     assert not gui.services.capture.paused
     qtbot.keyClick(gui.window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: gui.services.capture.paused)
+    qtbot.waitUntil(lambda: gui.services.capture.paused and panel.pause_button.text() == "Resume")
     qtbot.mouseClick(panel.pause_button, LEFT)
     qtbot.waitUntil(lambda: not gui.services.capture.paused)
     tray.pause15_action.trigger()
