@@ -241,10 +241,17 @@ def run_gui(data_dir: Path) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from mirix_app.desktop import claim_instance, integrate
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mirix-app")
+    app.setDesktopFileName("mirix-app")
     app.setQuitOnLastWindowClosed(True)
+    instance = claim_instance(data_dir)
+    if instance is None:
+        return 0
     gui = build_gui(data_dir, qt_app=app)
+    integrate(app, gui, instance, getattr(gui.services.settings, "start_at_login", None))
     gui.window.show()
     gui.tray.show()
     log.info("window shown")

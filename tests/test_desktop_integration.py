@@ -161,3 +161,36 @@ def test_smoke_not_armed_without_the_variable(qtbot, monkeypatch) -> None:
     qtbot.addWidget(window)
     assert not smoke.install(window, lambda: None)
     assert smoke.quit_after_seconds(1.5) == 1.5
+
+
+# -- hook-up in run_gui -----------------------------------------------------------------------------
+def test_claim_instance_once_per_data_dir(qtbot, runtime_dir: Path, tmp_path: Path, capfd) -> None:
+    from mirix_app.desktop import claim_instance
+
+    first = claim_instance(tmp_path / "data", [])
+    assert first is not None
+    try:
+        assert claim_instance(tmp_path / "data", []) is None  # a second launch does not start another app
+        assert "already running" in capfd.readouterr().err
+        other = claim_instance(tmp_path / "other", [])  # another data dir is another app
+        assert other is not None
+        other.close()
+    finally:
+        first.close()
+
+
+def test_integrate_raises_window_on_activation_and_arms_smoke(qtbot, monkeypatch, runtime_dir: Path) -> None:
+    from types import SimpleNamespace
+
+    from mirix_app.desktop import integrate
+
+    armed: list[object] = []
+    monkeypatch.setattr(smoke, "install", lambda window, quit_app: armed.append(window))
+    window = QWidget()
+    qtbot.addWidget(window)
+    instance = SingleInstance(socket_name(runtime_dir / "data"))
+    integrate(QApplication.instance(), SimpleNamespace(window=window), instance, None)
+    instance.activated.emit(["gui"])
+    assert window.isVisible()
+    assert armed == [window]
+    instance.setParent(None)
