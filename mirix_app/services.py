@@ -331,6 +331,7 @@ class Services:
             store_api_key(form.llm_provider, form.llm_api_key)
             llm_changed = True
         save_settings(self.data_dir, s)
+        _sync_autostart(s)
         if self.capture is not None:
             _apply_capture(self.capture, s)
         if llm_changed and self.store is not None and self.model_ready:
@@ -338,6 +339,16 @@ class Services:
         if chroma_changed:
             return "Saved. The Chroma server URL applies at the next start."
         return "Saved and applied."
+
+
+def _sync_autostart(s: Settings) -> None:
+    """Keep the start-at-login entry in step with the setting (never fails the save)."""
+    from mirix_app import autostart
+
+    try:
+        autostart.sync(s.start_at_login)
+    except OSError as error:
+        log.warning("start at login: %s", error)
 
 
 def _copy_form(form: SettingsForm, s: Settings) -> None:

@@ -60,6 +60,7 @@ class Settings:
     memorize_batch_size: int = 20
     memorize_max_wait_s: float = 60.0
     theme: str = "system"  # system | light | dark (the desktop app's colours)
+    start_at_login: bool = False  # XDG autostart entry in ~/.config/autostart (Linux desktops)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
 

@@ -194,3 +194,11 @@ def test_integrate_raises_window_on_activation_and_arms_smoke(qtbot, monkeypatch
     assert window.isVisible()
     assert armed == [window]
     instance.setParent(None)
+
+
+def test_start_at_login_setting_round_trips(tmp_path: Path) -> None:
+    from mirix_app.settings import Settings, load_settings, save_settings
+
+    assert Settings().start_at_login is False
+    save_settings(tmp_path, Settings(start_at_login=True))
+    assert load_settings(tmp_path).start_at_login is True
