@@ -57,15 +57,17 @@ def _groups(records: Sequence[Mapping[str, Any]], key: str) -> dict[str, list[in
     return groups
 
 
-def spring_layout(n: int, edges: Iterable[tuple[int, int]], iterations: int = 120, seed: int = 7) -> np.ndarray:
+def spring_layout(
+    n: int, edges: Iterable[tuple[int, int]], iterations: int = 200, seed: int = 7, spread: float = 1.8
+) -> np.ndarray:
     """Fruchterman-Reingold positions in [-1, 1]² (numpy; runs off the GUI thread)."""
     if n == 0:
         return np.zeros((0, 2))
     rng = np.random.default_rng(seed)
     pos = rng.uniform(-1, 1, (n, 2))
     pairs = np.array(list(edges), dtype=int).reshape(-1, 2)
-    k = 1.0 / np.sqrt(n)
-    temperature = 0.2
+    k = spread / np.sqrt(n)
+    temperature = 0.3
     for _ in range(iterations):
         delta = pos[:, None, :] - pos[None, :, :]
         dist = np.maximum(np.linalg.norm(delta, axis=-1), 1e-3)
@@ -76,7 +78,7 @@ def spring_layout(n: int, edges: Iterable[tuple[int, int]], iterations: int = 12
             pull = d * (length / k)[:, None]
             np.add.at(disp, pairs[:, 0], -pull)
             np.add.at(disp, pairs[:, 1], pull)
-        disp -= pos * 0.05 * n * k  # gravity keeps unconnected parts on screen
+        disp -= pos * np.linalg.norm(pos, axis=1, keepdims=True) * n * k * 0.3  # gravity keeps loners close
         norm = np.maximum(np.linalg.norm(disp, axis=1), 1e-9)
         pos += disp / norm[:, None] * np.minimum(norm, temperature)[:, None]
         temperature *= 0.97

@@ -19,7 +19,7 @@ class Gui:
     engine: Any
     services: Any
 
-    def close(self, timeout: float = 15.0) -> None:
+    def close(self, timeout: float = 90.0) -> None:
         """Stop timers, stop capture and close the stores on the engine thread, then stop the engine."""
         self.bridge.stop()
         if self.engine.running:

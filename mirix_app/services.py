@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -116,10 +117,14 @@ class Services:
         if self.capture is not None:
             self.capture.start()
 
-    def shutdown(self) -> None:
+    def shutdown(self, timeout: float = 60.0) -> None:
+        """Stop capture (it finishes the frames it queued), then close the stores."""
         if self.capture is not None:
-            self.capture.stop(timeout=10)
+            self.capture.stop(timeout=timeout)
             self.capture = None
+            if any(t.name == "capture-worker" and t.is_alive() for t in threading.enumerate()):
+                log.warning("capture is still writing a frame; leaving the database open for it")
+                return
         if self.store is not None:
             self.store.close()
             self.store = None

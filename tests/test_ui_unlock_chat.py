@@ -98,14 +98,14 @@ def test_chat_streams_a_cited_answer_and_the_citation_opens_its_source_message(q
             pass
         assert answer().startswith("Ann works at Acme Robotics [")
         [chip] = chat.bubbles[-1].chip_buttons
-        assert chip.text().endswith("Semantic")
+        assert chip.text().endswith("Fact")
         qtbot.mouseClick(chip, LEFT)
         detail = gui.window.memories.detail
         qtbot.waitUntil(lambda: detail.detail is not None and detail.detail.id == ids["semantic"])
         assert gui.window.tabs.currentWidget() is gui.window.memories
         qtbot.waitUntil(lambda: detail.sources_list.count() == 1)
         source = detail.sources_list.item(0).text()
-        assert "I moved to Lisbon last month" in source and "chat" in source
+        assert "I moved to Lisbon last month" in source and source.startswith("Message")
     finally:
         gui.close()
 

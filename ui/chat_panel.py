@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.flow_layout import FlowLayout
-from ui.viewmodels import TYPE_LABELS, ChatReply, Citation
+from ui.viewmodels import TYPE_NAMES, ChatReply, Citation
 
 
 class MessageBubble(QFrame):
@@ -153,7 +153,7 @@ class ChatPanel(QWidget):
         self._scroll_down()
 
     def _chip(self, bubble: MessageBubble, citation: Citation) -> QPushButton:
-        label = f"[{citation.n}] {TYPE_LABELS.get(citation.type, citation.type)}"
+        label = f"[{citation.n}] {TYPE_NAMES.get(citation.type, citation.type)}"
         chip = QPushButton(label)
         chip.setObjectName("citationChip")
         chip.setToolTip(citation.text)

@@ -57,6 +57,10 @@ class DetailPane(QWidget):
         self.confirm_bar = self._confirm_bar()
         self.history_list = QListWidget()
         self.sources_list = QListWidget()
+        self.sources_list.setWordWrap(True)
+        self.sources_list.setMaximumHeight(150)
+        self.history_list.setWordWrap(True)
+        self.history_list.setMaximumHeight(180)
         self.frame = QLabel()
         self.frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.section = QLabel()
@@ -258,8 +262,8 @@ class DetailPane(QWidget):
         self.sources_list.clear()
         for source in sources:
             where = f"{source.app}: {source.title}" if source.app else source.kind
-            icon = "🖼 " if source.has_frame else "💬 "
-            item = QListWidgetItem(f"{icon}{source.time} · {where}\n{source.text}")
+            kind = "Screen frame" if source.has_frame else "Message"
+            item = QListWidgetItem(f"{kind} · {source.time} · {where}\n{source.text}")
             item.setData(Qt.ItemDataRole.UserRole, source)
             item.setToolTip(f"source id {source.source_id}")
             self.sources_list.addItem(item)

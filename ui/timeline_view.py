@@ -121,6 +121,7 @@ class TimelinePanel(QWidget):
         self.frame.setMinimumHeight(240)
         self.caption = QLabel()
         self.produced = QListWidget()
+        self.produced.setWordWrap(True)
         self._layout()
         self.prev_button.clicked.connect(lambda: self.date.setDate(self.date.date().addDays(-1)))
         self.next_button.clicked.connect(lambda: self.date.setDate(self.date.date().addDays(1)))

@@ -61,7 +61,7 @@ class UnlockPage(QWidget):
 
     def _layout(self) -> None:
         box = QWidget()
-        box.setMaximumWidth(560)
+        box.setFixedWidth(620)
         form = QFormLayout()
         self.passphrase_label = QLabel("Passphrase")
         self.confirm_label = QLabel("Confirm")

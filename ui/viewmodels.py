@@ -14,6 +14,16 @@ TYPE_LABELS: dict[str, str] = {
     "observation": "Observations",
 }
 
+TYPE_NAMES: dict[str, str] = {
+    "core": "Core",
+    "episodic": "Episode",
+    "semantic": "Fact",
+    "procedural": "Procedure",
+    "resource": "Resource",
+    "knowledge_vault": "Vault",
+    "observation": "Observation",
+}
+
 TYPE_COLORS: dict[str, str] = {
     "core": "#8e6cc9",
     "episodic": "#3b82c4",
