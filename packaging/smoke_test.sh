@@ -15,7 +15,7 @@ rebuild=0
 VERSION=$(.venv/bin/python -c 'import mirix_app; print(mirix_app.__version__)')
 DEB="$ROOT/dist/mirix-app_${VERSION}_$(dpkg --print-architecture).deb"
 if ((rebuild)) || [ ! -f "$DEB" ] || [ -n "$(find mirix_app agents stores ui packaging assets -newer "$DEB" -type f \
-  ! -name '*.pyc' ! -name smoke_test.sh -print -quit)" ]; then
+  ! -name '*.pyc' ! -name '*.md' ! -name smoke_test.sh -print -quit)" ]; then
   ./packaging/build.sh
 fi
 
