@@ -22,8 +22,7 @@ from mirix_app.settings import CaptureSettings, Settings, load_settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
 from stores.frames import FrameStore
 from stores.image_vectors import ImageVectorIndex
-from stores.memory_store import CHROMA_DIR, MemoryStore, ensure_private_dir
-from stores.vectors import make_client
+from stores.memory_store import MemoryStore, ensure_private_dir
 
 if TYPE_CHECKING:
     from agents.chat_graph import Chat
@@ -69,6 +68,7 @@ def open_store(data_dir: Path, settings: Settings, passphrase: str | None) -> Me
         passphrase=passphrase,
         embedder=make_embedder(settings),
         chroma_url=settings.chroma_url or None,
+        vector_process=settings.chroma_in_subprocess,
     )
 
 
@@ -82,7 +82,7 @@ def make_image_index(store: MemoryStore, settings: Settings, embedder: ImageEmbe
     """The Chroma collection of frame image vectors, when image embedding is on."""
     if not embedder.available or store.data_dir is None:
         return None
-    client = make_client(None if settings.chroma_url else store.data_dir / CHROMA_DIR, settings.chroma_url or None)
+    client = store.chroma_client
     return ImageVectorIndex(store.db, client, embedder.name, embedder.dim)
 
 

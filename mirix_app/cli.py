@@ -6,6 +6,7 @@ import argparse
 import getpass
 import json
 import logging
+import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mirix-app`` command."""
+    multiprocessing.freeze_support()  # the Chroma worker is a spawned process, also in a frozen bundle
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")

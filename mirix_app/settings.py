@@ -57,6 +57,7 @@ class Settings:
 
     embedder: str = "minilm"  # minilm | hashing (tiny deterministic, for tests and very small machines)
     chroma_url: str = ""
+    chroma_in_subprocess: bool = True  # embedded Chroma's index work holds the GIL: keep it out of the app process
     memorize_batch_size: int = 20
     memorize_max_wait_s: float = 60.0
     theme: str = "system"  # system | light | dark (the desktop app's colours)

@@ -97,6 +97,7 @@ class MemoryStore:
         self.index = SearchIndex(db)
         self.memories = MemoryRepository(db, self.index, FieldCipher(keys.subkey(master_key, "vault fields")))
         self.observations = ObservationInbox(db, self.index)
+        self.chroma_client = chroma_client
         self.vectors = VectorIndex(chroma_client, embedder)
         self.vector_sync = VectorSync(db, self.vectors, self._vector_source)
         self.searcher = HybridSearcher(self.index, self.vectors)
@@ -111,12 +112,13 @@ class MemoryStore:
         chroma_url: str | None = None,
         prefer_passphrase: bool = False,
         drain: bool = True,
+        vector_process: bool = False,
     ) -> MemoryStore:
         """Unlock and open a data dir (creating it on first use); repairs unsynced vectors when ``drain``."""
         data_dir = ensure_private_dir(Path(data_dir))
         db, key = _open_database(data_dir, passphrase, prefer_passphrase)
         migrate(db)
-        client = make_client(None if chroma_url else data_dir / CHROMA_DIR, chroma_url)
+        client = make_client(None if chroma_url else data_dir / CHROMA_DIR, chroma_url, in_subprocess=vector_process)
         store = cls(db, key, embedder or MiniLMEmbedder(), client, data_dir)
         if drain:
             store.sync_vectors()
@@ -125,6 +127,8 @@ class MemoryStore:
     def close(self) -> None:
         self.searcher.close()
         self.db.close()
+        if hasattr(self.chroma_client, "close"):
+            self.chroma_client.close()
 
     def __enter__(self) -> MemoryStore:
         return self

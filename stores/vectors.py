@@ -58,8 +58,8 @@ def chroma_settings() -> Settings:
     return Settings(anonymized_telemetry=False, allow_reset=False)
 
 
-def make_client(path: Path | None, server_url: str | None = None) -> Any:
-    """A Chroma client: HttpClient when a server URL is configured, else PersistentClient (or ephemeral)."""
+def make_client(path: Path | None, server_url: str | None = None, in_subprocess: bool = False) -> Any:
+    """HttpClient for a server URL, else PersistentClient (in a child process if asked), else ephemeral."""
     if server_url:
         url = urlparse(server_url)
         return chromadb.HttpClient(
@@ -70,6 +70,10 @@ def make_client(path: Path | None, server_url: str | None = None) -> Any:
         )
     if path is None:
         return chromadb.EphemeralClient(settings=chroma_settings())
+    if in_subprocess:
+        from stores.chroma_process import ProcessClient
+
+        return ProcessClient(path)
     return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
 
 
