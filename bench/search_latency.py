@@ -95,12 +95,18 @@ def populate(store: MemoryStore, n: int, rng: random.Random) -> None:
     print(f"  embedded and indexed in {time.time() - start:.1f}s", file=sys.stderr)
 
 
+def _iso_at(store: MemoryStore, fraction: float) -> str:
+    """The time at ``fraction`` of the way through the stored items' time span."""
+    low, high = store.db.execute("SELECT min(time), max(time) FROM search_doc").fetchone()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(low + fraction * (high - low)))
+
+
 def measure(store: MemoryStore, rng: random.Random, n_queries: int) -> dict[str, dict[str, float]]:
     scenarios = {
         "no filter": {},
         "type filter": {"types": ["episodic", "semantic"]},
-        "time range": {"since": "2024-01-10T00:00:00", "until": "2024-02-20T00:00:00"},
-        "type+time+app": {"types": ["episodic"], "since": "2024-01-05T00:00:00", "app": "slack"},
+        "time range (middle 30%)": {"since": _iso_at(store, 0.35), "until": _iso_at(store, 0.65)},
+        "type+time+app": {"types": ["episodic"], "since": _iso_at(store, 0.5), "app": "slack"},
     }
     out = {}
     for name, filters in scenarios.items():
