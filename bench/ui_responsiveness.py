@@ -199,7 +199,7 @@ def report(result: dict, args: argparse.Namespace, where: str) -> str:
     return f"""# UI responsiveness
 
 Machine: {os.cpu_count()} cores ({cpu}), {platform.system()} {platform.release()}, Python {platform.python_version()},
-no GPU; display: {where}; embedder: {args.embedder}; vectors: {args.chroma_url or "embedded Chroma in its child process (the default)"}.
+no GPU; display: {where}; embedder: {args.embedder}; vectors: {args.chroma_url or "embedded Chroma, child process"}.
 
 Command: `.venv/bin/python bench/ui_responsiveness.py --embedder {args.embedder} --seconds {args.seconds:g}{
         " --chroma-server" if args.chroma_server else ""
