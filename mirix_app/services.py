@@ -318,6 +318,7 @@ class Services:
             tokens_per_hour=llm.tokens_per_hour,
             chroma_url=s.chroma_url,
             theme=s.theme,
+            start_at_login=s.start_at_login,
         )
 
     def apply_settings(self, form: SettingsForm) -> str:
@@ -368,6 +369,7 @@ def _copy_form(form: SettingsForm, s: Settings) -> None:
     llm.tokens_per_hour = int(form.tokens_per_hour)
     s.chroma_url = form.chroma_url.strip()
     s.theme = form.theme
+    s.start_at_login = bool(form.start_at_login)
 
 
 def _apply_capture(loop: Any, s: Settings) -> None:

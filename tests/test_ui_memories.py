@@ -179,13 +179,15 @@ def test_pause_from_the_tray_the_shortcut_and_for_fifteen_minutes(qtbot, gui):
     assert gui.services.capture.paused
 
 
-def test_a_changed_setting_takes_effect_without_restart(qtbot, gui):
+def test_a_changed_setting_takes_effect_without_restart(qtbot, gui, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     settings = gui.window.settings
     qtbot.waitUntil(lambda: settings.interval.value() == 3.0)
     gui.window.tabs.setCurrentWidget(settings)
     settings.interval.setValue(7.5)
     settings.apps.setPlainText("keepassxc\nsignal")
     settings.theme.setCurrentIndex(settings.theme.findData("dark"))
+    settings.start_at_login.setChecked(True)
     with qtbot.waitSignal(gui.bridge.settings_applied, timeout=10000):
         qtbot.mouseClick(settings.apply_button, LEFT)
     assert settings.message.text() == "Saved and applied."
@@ -193,6 +195,7 @@ def test_a_changed_setting_takes_effect_without_restart(qtbot, gui):
     assert loop.interval_s == 7.5 and loop.pipeline.rules.check(_window("Signal", "chat")) is not None
     assert load_settings(gui.services.data_dir).capture.interval_s == 7.5
     assert QApplication.instance().property("mirixTheme") == "dark"
+    assert (tmp_path / "xdg-config" / "autostart" / "mirix-app.desktop").exists()
 
 
 def _window(app, title):

@@ -6,6 +6,7 @@ import dataclasses
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -62,6 +63,7 @@ class SettingsPanel(QWidget):
         self.theme = QComboBox()
         for value, label in THEMES:
             self.theme.addItem(label, value)
+        self.start_at_login = QCheckBox("Start mirix-app when I log in")
         self.apply_button = QPushButton("Apply")
         self.message = QLabel()
         self.message.setObjectName("settingsMessage")
@@ -88,6 +90,7 @@ class SettingsPanel(QWidget):
         form = QFormLayout(other)
         form.addRow("Chroma server URL", self.chroma)
         form.addRow("Theme", self.theme)
+        form.addRow("", self.start_at_login)
         inner = QWidget()
         column = QVBoxLayout(inner)
         for box in (capture, llm, other):
@@ -121,6 +124,7 @@ class SettingsPanel(QWidget):
         self.tokens.setValue(form.tokens_per_hour)
         self.chroma.setText(form.chroma_url)
         self.theme.setCurrentIndex(max(0, self.theme.findData(form.theme)))
+        self.start_at_login.setChecked(form.start_at_login)
 
     def current(self) -> SettingsForm:
         lines = lambda box: [x.strip() for x in box.toPlainText().splitlines() if x.strip()]  # noqa: E731
@@ -139,6 +143,7 @@ class SettingsPanel(QWidget):
             tokens_per_hour=self.tokens.value(),
             chroma_url=self.chroma.text().strip(),
             theme=self.theme.currentData(),
+            start_at_login=self.start_at_login.isChecked(),
         )
 
     def _on_apply(self) -> None:

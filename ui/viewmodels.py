@@ -209,3 +209,4 @@ class SettingsForm:
     tokens_per_hour: int = 200_000
     chroma_url: str = ""
     theme: str = "system"  # system, light, dark
+    start_at_login: bool = False
