@@ -68,3 +68,29 @@ def test_changed_bands_cover_only_changed_rows():
     assert len(bands) == 1
     x0, y0, x1, y1 = bands[0]
     assert y1 - y0 <= 96
+
+
+def _dense(lines):
+    from capture_helpers import FONT
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (1280, 800), "white")
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(FONT, 16)
+    for i, line in enumerate(lines):
+        draw.text((40, 20 + i * 22), line, fill=(20, 20, 20), font=font)
+    return image
+
+
+def test_densely_packed_lines_do_not_grow_the_reread_down_the_screen(ocr_engine):
+    lines = [f"{n:>2} invoice ledger entry for account {n * 7}" for n in range(30)]
+    reader = CountingReader(ocr_engine)
+    ocr = IncrementalOcr(reader)
+    ocr.read(0, _dense(lines))
+    edited = list(lines)
+    edited[10] = "10 PAYMENT RECEIVED FROM WOMBAT TRADING"
+
+    result = ocr.read(0, _dense(edited))
+
+    assert "WOMBAT" in result.text
+    assert "for account 63" in result.text and "for account 77" in result.text  # the neighbours survive
+    assert all(h < 160 for _, h in reader.sizes[1:])

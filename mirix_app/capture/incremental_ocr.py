@@ -56,23 +56,33 @@ def _union(a: Box, b: Box) -> Box:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
-def grow_to_lines(regions: list[Box], lines: list[OcrLine], margin: int, size: tuple[int, int]) -> list[Box]:
-    """Widen each region to whole old lines it touches (a half-changed line is read again in full), plus a margin."""
+@dataclass(frozen=True)
+class Reread:
+    """One part of the screen to OCR again: the changed band, the whole lines it touches, and the crop read."""
+
+    band: Box
+    core: Box
+    crop: Box
+
+
+def plan_rereads(
+    bands: list[Box], lines: list[OcrLine], margin: int, size: tuple[int, int], max_line_height: int = 64
+) -> list[Reread]:
+    """Widen each changed band to the whole old lines it touches (a half-changed line is read again in full).
+
+    Boxes taller than ``max_line_height`` are not text lines (a chart, a block misread) and do not widen it.
+    """
     width, height = size
-    grown = []
-    for region in regions:
-        for line in lines:
-            if _overlaps(region, line.box):
-                region = _union(region, line.box)
-        x0, y0, x1, y1 = region
-        grown.append((max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin)))
-    merged: list[Box] = []
-    for region in sorted(grown, key=lambda b: b[1]):
-        if merged and _overlaps(merged[-1], region):
-            merged[-1] = _union(merged[-1], region)
-        else:
-            merged.append(region)
-    return merged
+    plans = []
+    for band in bands:
+        core = band
+        for line in lines:  # tested against the band itself, so growth cannot cascade down the screen
+            if line.box[3] - line.box[1] <= max_line_height and _overlaps(band, line.box):
+                core = _union(core, line.box)
+        x0, y0, x1, y1 = core
+        crop = (max(0, x0 - margin), max(0, y0 - margin), min(width, x1 + margin), min(height, y1 + margin))
+        plans.append(Reread(band, core, crop))
+    return plans
 
 
 class IncrementalOcr:
@@ -104,13 +114,19 @@ class IncrementalOcr:
         bands = changed_bands(previous.gray, gray, self.tile)
         if not bands:
             return previous.result
-        regions = grow_to_lines(bands, previous.result.lines, self.margin, image.size)
-        area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in regions)
+        plans = plan_rereads(bands, previous.result.lines, self.margin, image.size)
+        area = sum((c[2] - c[0]) * (c[3] - c[1]) for c in (p.crop for p in plans))
         if area > self.full_above * image.width * image.height:
             return None
-        kept = [line for line in previous.result.lines if not any(_overlaps(line.box, r) for r in regions)]
-        for x0, y0, x1, y1 in regions:
-            for line in self.reader.read(image.crop((x0, y0, x1, y1))).lines:
-                bx0, by0, bx1, by1 = line.box
-                kept.append(OcrLine(line.text, (bx0 + x0, by0 + y0, bx1 + x0, by1 + y0), line.score))
+        kept = [line for line in previous.result.lines if not any(_overlaps(line.box, p.band) for p in plans)]
+        seen = {(line.text, line.box) for line in kept}
+        for plan in plans:
+            x0, y0 = plan.crop[0], plan.crop[1]
+            for line in self.reader.read(image.crop(plan.crop)).lines:
+                box = (line.box[0] + x0, line.box[1] + y0, line.box[2] + x0, line.box[3] + y0)
+                centre_y = (box[1] + box[3]) / 2
+                if not plan.core[1] <= centre_y <= plan.core[3] or (line.text, box) in seen:
+                    continue  # a sliver of a neighbouring, unchanged line caught in the margin
+                seen.add((line.text, box))
+                kept.append(OcrLine(line.text, box, line.score))
         return OcrResult(reading_order(kept))
