@@ -77,7 +77,7 @@ def _dense(lines):
     image = Image.new("RGB", (1280, 800), "white")
     draw, font = ImageDraw.Draw(image), ImageFont.truetype(FONT, 16)
     for i, line in enumerate(lines):
-        draw.text((40, 20 + i * 22), line, fill=(20, 20, 20), font=font)
+        draw.text((40, 20 + i * 17), line, fill=(20, 20, 20), font=font)
     return image
 
 
