@@ -11,17 +11,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from langchain_core.tools import tool
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from pydantic import BaseModel, Field, field_validator
 
 from agents.context import ChatContext
 from agents.errors import AgentError
+from agents.offline_answer import offline_answer
 from agents.prompts import ANSWER_PROMPT, QUERY_PROMPT
 from agents.query_analysis import QueryAnalysis, analyse_offline
 from agents.redact import Redactor
 from agents.state import ChatState
-from agents.tools import ToolInputError, run_tool_loop
+from agents.structured import request_for, structured_call
 from stores.memory_lookup import vault_entries
 from stores.memory_types import OBSERVATION
 from stores.observations import NewObservation
@@ -29,6 +30,8 @@ from stores.timeutil import normalize_iso, utcnow_iso
 
 log = logging.getLogger(__name__)
 
+CHAT_TURN = "chat-turn:"  # source-id prefix of the user's questions to the assistant
+QUESTION_SLACK = 6  # extra hits fetched so that dropping earlier questions still leaves k
 HISTORY_TURNS = 6
 ITEM_CHARS = 600
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -48,24 +51,33 @@ class ChatAnswer:
         return dataclasses.asdict(self)
 
 
-@tool(parse_docstring=True)
-def analyse_query(topics: list[str], since: str | None = None, until: str | None = None) -> str:
-    """Report what to search for.
+class QueryTopics(BaseModel):
+    """What to search for, and the time range the question names (if any)."""
 
-    Args:
-        topics: keywords or short phrases to search for.
-        since: start of the time range the question names (ISO-8601), or null.
-        until: end of that time range (ISO-8601), or null.
-    """
-    for value in (since, until):
+    topics: list[str] = Field(min_length=1, description="keywords or short phrases to search for")
+    since: str | None = Field(default=None, description="start of the time range the question names (ISO-8601)")
+    until: str | None = Field(default=None, description="end of that time range (ISO-8601)")
+
+    @field_validator("since", "until")
+    @classmethod
+    def _iso(cls, value: str | None) -> str | None:
         if value:
             try:
                 normalize_iso(value)
             except ValueError:
-                raise ToolInputError(f"{value!r} is not an ISO-8601 time") from None
-    if not [t for t in topics if t.strip()]:
-        raise ToolInputError("give at least one topic")
-    return "ok"
+                raise ValueError(f"{value!r} is not an ISO-8601 time") from None
+        return value or None
+
+
+class CitedAnswer(BaseModel):
+    """A short answer and the numbers of the memories it comes from."""
+
+    answer: str = Field(description="the answer in one or two sentences, or I don't know")
+    cited: list[int] = Field(default_factory=list, description="numbers of the memories the answer comes from")
+
+
+QUERY_REQUEST = request_for(QueryTopics, "analyse_query", "Report what to search for.")
+ANSWER_REQUEST = request_for(CitedAnswer, "answer", "The answer with its citations.")
 
 
 def _secrets_to_withhold(ctx: ChatContext) -> tuple[list[str], dict[str, str]]:
@@ -100,14 +112,6 @@ def _format_items(items: list[dict[str, Any]]) -> str:
     return "\n".join(lines) or "(nothing found)"
 
 
-def offline_answer(items: list[dict[str, Any]], note: str = "") -> str:
-    """The answer without a model: the ranked memories themselves, numbered like citations."""
-    head = note + "\n" if note else ""
-    if not items:
-        return head + "I found nothing in your memory about that."
-    return head + "Here is what I found in your memory:\n" + _format_items(items)
-
-
 def cited(answer: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The items the answer cites ([2], [1, 3]), in order of first citation; unknown numbers are ignored."""
     by_n = {it["n"]: it for it in items}
@@ -125,16 +129,17 @@ def build_chat_graph(model: Any | None) -> Any:
 
     def analyse(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
         offline = analyse_offline(state["question"])
-        if model is None:
+        if model is None or not runtime.context.profile.model_query_analysis:
             return {"analysis": offline.to_dict()}
         found = _analyse_with_model(model, state["question"], runtime.context)
         if found is None:
             return {"analysis": offline.to_dict()}
+        named_time = bool(offline.time_phrase)  # a model's time range counts only when the question names a time
         return {
             "analysis": {
                 **found.to_dict(),
-                "since": found.since or offline.since,
-                "until": found.until or offline.until,
+                "since": (found.since or offline.since) if named_time else None,
+                "until": (found.until or offline.until) if named_time else None,
             }
         }
 
@@ -151,20 +156,23 @@ def build_chat_graph(model: Any | None) -> Any:
     def answer(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
         ctx, items = runtime.context, state["items"]
         if model is None:
-            text = offline_answer(items)
+            text = offline_answer(state["question"], items)
             _emit(ctx, text)
             return {"answer": text, "citations": items, "mode": "offline"}
         messages = _answer_messages(state)
         try:
-            if ctx.on_token is not None:
-                reply = ctx.call.stream(model, messages, "chat:answer", ctx.on_token)
+            if ctx.profile.local:
+                text = _structured_answer(model, messages, items, ctx)
+                _emit(ctx, text)
+            elif ctx.on_token is not None:
+                text = _text(ctx.call.stream(model, messages, "chat:answer", ctx.on_token))
             else:
-                reply = ctx.call(model, messages, "chat:answer")
+                text = _text(ctx.call(model, messages, "chat:answer"))
         except AgentError as error:
-            text = offline_answer(items, f"(The language model is unavailable: {error}. Showing the memories found.)")
+            note = f"(The language model is unavailable: {error}. Showing the memories found.)"
+            text = offline_answer(state["question"], items, note)
             _emit(ctx, text)
             return {"answer": text, "citations": items, "mode": "offline"}
-        text = reply.content if isinstance(reply.content, str) else str(reply.content)
         return {"answer": text, "citations": cited(text, items), "mode": "llm"}
 
     def remember(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
@@ -177,7 +185,7 @@ def build_chat_graph(model: Any | None) -> Any:
                 ctx.store.observations.add(
                     NewObservation(
                         kind="chat_turn",
-                        source_id=f"chat-turn:{uuid.uuid4().hex}",
+                        source_id=f"{CHAT_TURN}{uuid.uuid4().hex}",
                         time=utcnow_iso(),
                         text=state["question"],
                         speaker="user",
@@ -203,13 +211,40 @@ def build_chat_graph(model: Any | None) -> Any:
 def _find(ctx: ChatContext, question: str, analysis: dict[str, Any]) -> list[Any]:
     """Search the topics inside the time range; a time-only question lists what is dated in the range."""
     topics, since, until = analysis.get("topics") or [], analysis.get("since"), analysis.get("until")
-    timed = bool(since or until)
-    hits = ctx.store.search(" ".join(topics), k=ctx.k, since=since, until=until) if topics else []
+    timed, depth = bool(since or until), ctx.k + QUESTION_SLACK
+    hits = _not_questions(ctx.store.search(" ".join(topics), k=depth, since=since, until=until)) if topics else []
     if not hits and timed:
-        hits = ctx.store.in_time_range(since, until, k=ctx.k)
+        hits = _not_questions(ctx.store.in_time_range(since, until, k=depth))
     if not hits:
-        hits = ctx.store.search(" ".join(topics) or question, k=ctx.k)
-    return hits
+        hits = _not_questions(ctx.store.search(" ".join(topics) or question, k=depth))
+    return hits[: ctx.k]
+
+
+def _not_questions(hits: list[Any]) -> list[Any]:
+    """Drop the user's own earlier questions to the assistant: they are never the answer to a new one."""
+    return [h for h in hits if not (h.type == OBSERVATION and any(s.startswith(CHAT_TURN) for s in h.sources))]
+
+
+def _text(reply: Any) -> str:
+    return reply.content if isinstance(reply.content, str) else str(reply.content)
+
+
+def _structured_answer(model: Any, messages: list[BaseMessage], items: list[dict[str, Any]], ctx: ChatContext) -> str:
+    """A schema-constrained answer (small local models otherwise reply with a bare citation); citations appended."""
+    found = structured_call(
+        model,
+        messages,
+        ANSWER_REQUEST,
+        call=ctx.call,
+        profile=ctx.profile,
+        memory=ctx.capabilities,
+        purpose="chat:answer",
+        max_invalid=1,
+    )
+    known = {it["n"] for it in items}
+    numbers = [n for n in dict.fromkeys(found.cited) if n in known]
+    text = _CITE.sub("", found.answer).strip() or "I don't know."
+    return text + ("" if not numbers else " " + "".join(f"[{n}]" for n in numbers))
 
 
 def _emit(ctx: ChatContext, text: str) -> None:
@@ -235,23 +270,20 @@ def _analyse_with_model(model: Any, question: str, ctx: ChatContext) -> QueryAna
         HumanMessage(content=question),
     ]
     try:
-        run_tool_loop(
+        found = structured_call(
             model,
             messages,
-            [analyse_query],
-            ctx.call,
+            QUERY_REQUEST,
+            call=ctx.call,
+            profile=ctx.profile,
+            memory=ctx.capabilities,
             purpose="chat:query",
-            require_tool=True,
-            stop_tools=["analyse_query"],
-            max_steps=3,
             max_invalid=1,
         )
     except AgentError as error:
         log.info("query analysis by the model failed, using the offline one: %s", error)
         return None
-    call = next(m for m in reversed(messages) if isinstance(m, AIMessage) and m.tool_calls).tool_calls[-1]
-    args = call["args"]
-    return QueryAnalysis(list(args.get("topics") or []), args.get("since"), args.get("until"), source="llm")
+    return QueryAnalysis([t for t in found.topics if t.strip()], found.since, found.until, source="llm")
 
 
 def _answer_messages(state: ChatState) -> list[BaseMessage]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from agents.capabilities import CapabilityMemory
 from agents.llm_call import LLMCaller
+from agents.llm_profile import LLMProfile
 from stores.chat_threads import ChatThreads
 from stores.memory_store import MemoryStore
 
@@ -21,6 +23,8 @@ class MemorizeContext:
     related_k: int = 6
     max_attempts: int = 3
     backoff_s: float = 60.0
+    profile: LLMProfile = field(default_factory=LLMProfile)
+    capabilities: CapabilityMemory = field(default_factory=CapabilityMemory)
 
 
 @dataclass
@@ -34,3 +38,5 @@ class ChatContext:
     k: int = 8
     allow_medium_vault: bool = False
     now: Callable[[], object] | None = field(default=None)
+    profile: LLMProfile = field(default_factory=LLMProfile)
+    capabilities: CapabilityMemory = field(default_factory=CapabilityMemory)

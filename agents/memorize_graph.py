@@ -1,27 +1,31 @@
-"""The memorize graph: triage -> meta-agent -> memory agents in parallel (Send) -> one committing transaction."""
+"""The memorize graph: triage -> single pass, or meta-agent -> memory agents in parallel (Send) -> one commit."""
 
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage, SystemMessage
-from langchain_core.tools import InjectedToolArg, tool
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Send
 from pydantic import BaseModel, Field
 
+from agents.agent_actions import run_agent_actions
+from agents.capabilities import CapabilityMemory
 from agents.context import MemorizeContext
 from agents.errors import AgentError, BudgetExhausted, InvalidModelOutput
+from agents.llm_profile import LLMProfile
 from agents.memory_agents.base import Workspace, describe
 from agents.memory_agents.registry import AGENTS
 from agents.memory_agents.spec import AgentSpec
 from agents.ops import apply_ops
 from agents.prompts import AGENT_TASK_TEMPLATE, BATCH_TEMPLATE, META_PROMPT, agent_menu
+from agents.single_pass import extraction_messages, extraction_request, find_related, stage_extraction
 from agents.state import AgentTask, MemorizeState
-from agents.tools import ToolInputError, run_tool_loop
-from agents.triage import DEFAULT_PROMPT_CHARS, triage
+from agents.structured import request_for, structured_call
+from agents.tools import run_tool_loop
+from agents.triage import triage
 from stores.errors import StoreError
 from stores.observations import PARKED
 
@@ -31,6 +35,7 @@ AgentName = Literal["core", "episodic", "semantic", "procedural", "resource", "k
 assert set(AgentName.__args__) == set(AGENTS), "AgentName must list the registry's agents"
 
 DONE, SKIPPED, FAILED, WAITING = "done", "skipped", "failed", "waiting"
+AGENTS_MODE, SINGLE_PASS = "agents", "single_pass"
 
 
 class Route(BaseModel):
@@ -40,18 +45,26 @@ class Route(BaseModel):
     instruction: str = Field(description="what it should store from these observations, in one sentence")
 
 
-@tool(parse_docstring=True)
-def route_to_memory_agents(routes: list[Route], chosen: Annotated[list, InjectedToolArg]) -> str:
-    """Send the observations to the memory agents that must act on them (an empty list when nothing matters).
+class Routing(BaseModel):
+    """The memory agents that must act on a batch."""
 
-    Args:
-        routes: one entry per memory agent to call, each with a short instruction.
-    """
-    names = [r.agent for r in routes]
-    if len(set(names)) != len(names):
-        raise ToolInputError("list each memory agent at most once")
-    chosen.extend({"agent": r.agent, "instruction": r.instruction} for r in routes)
-    return f"routed to {', '.join(names) or 'no agent'}"
+    routes: list[Route] = Field(
+        min_length=1, description="one entry per memory agent to call, each with a short instruction"
+    )
+
+
+ROUTING = request_for(Routing, "route_to_memory_agents", "Send the observations to the memory agents that must act.")
+
+
+def memorize_mode(profile: LLMProfile, capabilities: CapabilityMemory) -> str:
+    """agents or single_pass; auto = single pass for local models and models whose structured output failed."""
+    if profile.memorize_mode in (AGENTS_MODE, SINGLE_PASS):
+        return profile.memorize_mode
+    return SINGLE_PASS if profile.local or capabilities.failed_before(profile.key) else AGENTS_MODE
+
+
+def _structured(ctx: MemorizeContext, purpose: str) -> dict[str, Any]:
+    return {"call": ctx.call, "profile": ctx.profile, "memory": ctx.capabilities, "purpose": purpose}
 
 
 def _failure(error: AgentError, where: str) -> dict[str, str]:
@@ -89,16 +102,29 @@ def run_memory_agent(model: Any, spec: AgentSpec, task: AgentTask, ctx: Memorize
     )
     messages = [SystemMessage(content=spec.prompt), HumanMessage(content=prompt)]
     try:
-        result = run_tool_loop(
-            model,
-            messages,
-            spec.tools,
-            ctx.call,
-            purpose=f"memorize:{spec.name}",
-            inject={"ws": ws},
-            max_steps=ctx.max_steps,
-            max_invalid=ctx.max_invalid,
-        )
+        if ctx.profile.local:
+            result: Any = run_agent_actions(
+                model,
+                messages,
+                spec.tools,
+                list(batch.refs),
+                {"ws": ws},
+                max_invalid=ctx.max_invalid,
+                **_structured(ctx, f"memorize:{spec.name}"),
+            )
+        else:
+            result = run_tool_loop(
+                model,
+                messages,
+                spec.tools,
+                ctx.call,
+                purpose=f"memorize:{spec.name}",
+                inject={"ws": ws},
+                max_steps=ctx.max_steps,
+                max_invalid=ctx.max_invalid,
+            )
+            if not ws.ops:
+                result = _nudge(model, spec, messages, ws, ctx, result)
     except AgentError as error:
         log.info("%s agent stopped: %s", spec.name, error)
         return {"failures": [_failure(error, spec.name)]}
@@ -106,17 +132,65 @@ def run_memory_agent(model: Any, spec: AgentSpec, task: AgentTask, ctx: Memorize
     return {"ops": ws.ops, "agent_runs": [run]}
 
 
-def build_memorize_graph(model: Any, prompt_chars: int = DEFAULT_PROMPT_CHARS) -> Any:
-    """Compile the memorize graph for ``model`` (a chat model supporting tool calls)."""
+NUDGE = (
+    "You stored nothing. You were routed these observations because they hold {type} memory: store it now "
+    "with your tools. Only if they truly hold nothing of that kind, reply 'nothing to store: <reason>'."
+)
 
-    def triage_node(state: MemorizeState) -> dict[str, Any]:
-        batch = triage(
-            state["observations"], state.get("recent_texts", ()), state.get("vault_values", ()), prompt_chars
-        )
+
+def _nudge(model: Any, spec: AgentSpec, messages: list[Any], ws: Workspace, ctx: MemorizeContext, first: Any) -> Any:
+    """One reminder when a routed agent stored nothing: 'nothing to store' must be a checked outcome."""
+    messages.append(HumanMessage(content=NUDGE.format(type=spec.name)))
+    again = run_tool_loop(
+        model,
+        messages,
+        spec.tools,
+        ctx.call,
+        purpose=f"memorize:{spec.name}",
+        inject={"ws": ws},
+        max_steps=ctx.max_steps,
+        max_invalid=ctx.max_invalid,
+    )
+    again.model_calls += first.model_calls
+    again.errors = [*first.errors, *again.errors]
+    if not ws.ops:
+        log.info("%s agent stored nothing after a reminder: %s", spec.name, again.final_text[:200])
+    return again
+
+
+def build_memorize_graph(model: Any, prompt_chars: int | None = None) -> Any:
+    """Compile the memorize graph for ``model``: agents (meta-agent + memory agents) or single pass, one commit."""
+
+    def triage_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict[str, Any]:
+        chars = prompt_chars or runtime.context.profile.prompt_chars
+        batch = triage(state["observations"], state.get("recent_texts", ()), state.get("vault_values", ()), chars)
         return {"batch": batch}
 
-    def after_triage(state: MemorizeState) -> str:
-        return "commit" if state["batch"].skip_reason or not state["batch"].refs else "meta_agent"
+    def after_triage(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> str:
+        if state["batch"].skip_reason or not state["batch"].refs:
+            return "commit"
+        ctx = runtime.context
+        return "single_pass" if memorize_mode(ctx.profile, ctx.capabilities) == SINGLE_PASS else "meta_agent"
+
+    def single_pass(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict[str, Any]:
+        ctx, batch = runtime.context, state["batch"]
+        related = find_related(ctx.store, ctx.call.lock, batch.text, ctx.related_k)
+        try:
+            found = structured_call(
+                model,
+                extraction_messages(batch, related),
+                extraction_request(batch, related),
+                max_invalid=ctx.max_invalid,
+                **_structured(ctx, "memorize:single_pass"),
+            )
+        except AgentError as error:
+            return {"failures": [_failure(error, "single_pass")]}
+        applied = stage_extraction(ctx.store, ctx.call.lock, batch, related, found)
+        if applied.refused:
+            log.info("single pass: %d item(s) refused: %s", len(applied.refused), "; ".join(applied.refused)[:500])
+        kinds = sorted({op.type for op in applied.ops})
+        run = {"agent": SINGLE_PASS, "ops": len(applied.ops), "refused": applied.refused, "calls": 1}
+        return {"ops": applied.ops, "agent_runs": [run], "routes": [{"agent": k, "instruction": ""} for k in kinds]}
 
     def meta_agent(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict[str, Any]:
         ctx = runtime.context
@@ -125,23 +199,16 @@ def build_memorize_graph(model: Any, prompt_chars: int = DEFAULT_PROMPT_CHARS) -
             SystemMessage(content=META_PROMPT.format(agents=menu)),
             HumanMessage(content=BATCH_TEMPLATE.format(observations=state["batch"].text)),
         ]
-        chosen: list[dict[str, str]] = []
         try:
-            run_tool_loop(
-                model,
-                messages,
-                [route_to_memory_agents],
-                ctx.call,
-                purpose="memorize:meta",
-                inject={"chosen": chosen},
-                require_tool=True,
-                stop_tools=["route_to_memory_agents"],
-                max_steps=ctx.max_invalid + 1,
-                max_invalid=ctx.max_invalid,
+            routing = structured_call(
+                model, messages, ROUTING, max_invalid=ctx.max_invalid, **_structured(ctx, "memorize:meta")
             )
         except AgentError as error:
             return {"failures": [_failure(error, "meta_agent")], "routes": []}
-        return {"routes": chosen}
+        chosen: dict[str, str] = {}
+        for route in routing.routes:
+            chosen.setdefault(route.agent, route.instruction)
+        return {"routes": [{"agent": a, "instruction": i} for a, i in chosen.items()]}
 
     def fan_out(state: MemorizeState) -> Any:
         if state.get("failures") or not state.get("routes"):
@@ -163,12 +230,14 @@ def build_memorize_graph(model: Any, prompt_chars: int = DEFAULT_PROMPT_CHARS) -
     graph = StateGraph(MemorizeState, context_schema=MemorizeContext)
     graph.add_node("triage", triage_node)
     graph.add_node("meta_agent", meta_agent)
+    graph.add_node("single_pass", single_pass)
     for name, spec in AGENTS.items():
         graph.add_node(name, agent_node(spec))
         graph.add_edge(name, "commit")
     graph.add_node("commit", commit_node)
     graph.add_edge(START, "triage")
-    graph.add_conditional_edges("triage", after_triage, ["meta_agent", "commit"])
+    graph.add_conditional_edges("triage", after_triage, ["meta_agent", "single_pass", "commit"])
+    graph.add_edge("single_pass", "commit")
     graph.add_conditional_edges("meta_agent", fan_out, [*AGENTS, "commit"])
     graph.add_edge("commit", END)
     return graph.compile()

@@ -122,7 +122,8 @@ class Memorizer:
             return self._offline(pending, vault_values)
         recent = recent_done_texts(self.store.db, float(pending[0]["time_epoch"]))
         state = {"observations": pending, "recent_texts": recent, "vault_values": vault_values}
-        return self.graph.invoke(state, context=self.context)["outcome"]
+        config = {"max_concurrency": self.context.profile.parallel_calls}
+        return self.graph.invoke(state, context=self.context, config=config)["outcome"]
 
     def _offline(self, pending: list[dict[str, Any]], vault_values: list[str]) -> dict[str, Any]:
         def existing(uri: str, title: str) -> str | None:

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 META_PROMPT = """You are the meta memory manager of a personal memory assistant that watches the user's screen
 and conversations. Read the new observations and decide which memory agents must act on them, with a short
-instruction for each. Call route_to_memory_agents exactly once. Pick only agents with real work to do;
-an empty list is right when nothing is worth remembering.
+instruction for each. Call route_to_memory_agents exactly once. Pick every agent whose kind of memory the
+observations contain; the episodic agent records the events of almost every batch.
 
 The memory agents:
 {agents}"""
@@ -22,14 +22,36 @@ AGENT_TASK_TEMPLATE = """Instruction from the meta memory manager: {instruction}
 Existing {type} memories that may be related:
 {related}"""
 
-QUERY_PROMPT = """Analyse the user's question to a personal memory search. Today is {today}.
-Call analyse_query with the topics to search for (a few keywords or short phrases) and, only if the question
-names a time ("yesterday", "last Tuesday afternoon", "in March"), the time range as ISO-8601 since/until."""
+SINGLE_PASS_PROMPT = """You build a personal memory from observations (chat messages or text seen on screen).
+Return JSON with a list for each kind of memory:
+- episodic: the events of this batch: who did, said or planned what. One entry per distinct event or topic,
+  the summary one sentence naming the people. Always at least one.
+- semantic: lasting facts about people, places, things, plans (name = who or what it is about). If a fact
+  corrects an existing memory, set replaces to its ref (m1, m2, ...).
+- core: short durable facts about the user ("human") or how the user wants the assistant to behave ("persona").
+- procedural: step-by-step how-tos found in the batch.
+- resource: documents, files, links, books, songs or code named in the batch.
+- knowledge_vault: exact values worth keeping (passwords, account numbers, addresses, booking codes). Withheld
+  secrets appear as placeholders like [SECRET_1: api_key]: copy the placeholder as secret_value.
+- update / delete: change or remove an existing memory (m1, m2, ...) that the batch extends or proves wrong.
+Leave a list empty when the batch holds nothing of that kind. sources: the refs (o1, o2, ...) of the
+observations that say it. Use names, dates and numbers exactly as written; never invent anything."""
 
-ANSWER_PROMPT = """You are the user's personal memory assistant. Answer from the memories below, which were
-retrieved from what the user saw and said. Cite every claim with the number of the memory it comes from,
-like [2]; cite only numbers listed below. If the memories do not contain the answer, say so briefly instead
-of guessing. Be concise. Now is {now}.
+SINGLE_PASS_TASK = """Observations (ref | time | where | content):
+{observations}
+
+Existing memories (ref | kind | text):
+{related}"""
+
+QUERY_PROMPT = """Analyse the user's question to a personal memory search. Today is {today}.
+Give the topics to search for (a few keywords or short phrases) and, only if the question names a time
+("yesterday", "last Tuesday afternoon", "in March"), the time range as ISO-8601 since/until; otherwise null."""
+
+ANSWER_PROMPT = """You are the user's personal memory assistant. Answer the question from the memories below,
+which were retrieved from what the user saw and said. Start with the answer itself in one or two sentences
+(a name, a date, a place, a yes or no), then cite the memories it comes from by number, like [2]; cite only
+numbers listed below. If the memories do not contain the answer, say "I don't know" and what is missing;
+never guess. Now is {now}.
 
 What you always know about the user (core memory):
 {core}

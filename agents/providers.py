@@ -32,6 +32,8 @@ class ProviderSpec:
     base_url: str = ""
     timeout_s: float = DEFAULT_TIMEOUT_S
     temperature: float = 0.0
+    max_retries: int = 1
+    max_tokens: int = 2048
 
 
 def keyring_account(provider: str) -> str:
@@ -88,7 +90,8 @@ def _openai(spec: ProviderSpec, model: str, key: str | None) -> Any:
         api_key=key,
         base_url=spec.base_url or None,
         timeout=spec.timeout_s,
-        max_retries=1,
+        max_retries=spec.max_retries,
+        max_tokens=spec.max_tokens,
         temperature=spec.temperature,
         stream_usage=True,
     )
@@ -104,7 +107,8 @@ def _openai_compatible(spec: ProviderSpec, model: str, key: str | None) -> Any:
         api_key=key or "not-needed",
         base_url=spec.base_url,
         timeout=spec.timeout_s,
-        max_retries=1,
+        max_retries=spec.max_retries,
+        max_tokens=spec.max_tokens,
         temperature=spec.temperature,
         stream_usage=True,
     )
@@ -118,7 +122,8 @@ def _anthropic(spec: ProviderSpec, model: str, key: str | None) -> Any:
         model=model,
         api_key=key,
         timeout=spec.timeout_s,
-        max_retries=1,
+        max_retries=spec.max_retries,
+        max_tokens=spec.max_tokens,
         temperature=spec.temperature,
         **kwargs,
     )
@@ -128,7 +133,12 @@ def _google(spec: ProviderSpec, model: str, key: str | None) -> Any:
     from langchain_google_genai import ChatGoogleGenerativeAI
 
     return ChatGoogleGenerativeAI(
-        model=model, google_api_key=key, timeout=spec.timeout_s, max_retries=1, temperature=spec.temperature
+        model=model,
+        google_api_key=key,
+        timeout=spec.timeout_s,
+        max_retries=spec.max_retries,
+        max_output_tokens=spec.max_tokens,
+        temperature=spec.temperature,
     )
 
 
@@ -139,6 +149,7 @@ def _ollama(spec: ProviderSpec, model: str, key: str | None) -> Any:
         model=model,
         base_url=spec.base_url or None,
         temperature=spec.temperature,
+        num_predict=spec.max_tokens,
         client_kwargs={"timeout": spec.timeout_s},
     )
 

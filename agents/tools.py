@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,6 +12,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMe
 from langchain_core.tools import BaseTool
 
 from agents.errors import InvalidModelOutput
+from agents.json_text import call_parts, fit_arguments, json_values
 from agents.llm_call import LLMCaller
 
 
@@ -31,42 +30,36 @@ class LoopResult:
     model_calls: int = 0
 
 
-def _json_objects(text: str) -> list[Any]:
-    text = re.sub(r"```(?:json)?", "", text)
-    found, decoder, i = [], json.JSONDecoder(), 0
-    while (match := re.compile(r"[\[{]").search(text, i)) is not None:
-        start = match.start()
-        try:
-            obj, end = decoder.raw_decode(text, start)
-        except ValueError:
-            i = start + 1
-            continue
-        found.append(obj)
-        i = end
-    return found
+def salvage_tool_calls(content: Any, tools: Sequence[BaseTool]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Tool calls written as JSON in the message text (common with small local models), and why others were not.
 
-
-def salvage_tool_calls(content: Any, tool_names: Sequence[str]) -> list[dict[str, Any]]:
-    """Tool calls written as JSON in the message text (common with small local models)."""
-    if not isinstance(content, str) or "{" not in content:
-        return []
-    calls = []
-    for obj in _json_objects(content):
-        for item in obj if isinstance(obj, list) else [obj]:
+    Accepts fenced or bare JSON, doubled braces, ``{"name", "arguments"}`` / ``{"tool", "parameters"}`` /
+    OpenAI's ``{"function": {...}}`` shapes, a list of calls, and arguments given as a bare list when the tool
+    has exactly one list parameter.
+    """
+    if not isinstance(content, str) or not any(c in content for c in "{["):
+        return [], []
+    by_name = {t.name: t for t in tools}
+    calls, problems = [], []
+    for value in json_values(content):
+        for item in value if isinstance(value, list) else [value]:
             if not isinstance(item, dict):
                 continue
-            name = item.get("name") or item.get("tool") or item.get("function")
-            args = item.get("arguments", item.get("args", item.get("parameters")))
-            if isinstance(args, str):
-                try:
-                    args = json.loads(args)
-                except ValueError:
-                    continue
-            if name in tool_names and isinstance(args, dict):
-                calls.append(
-                    {"name": name, "args": args, "id": f"salvaged_{uuid.uuid4().hex[:8]}", "type": "tool_call"}
-                )
-    return calls
+            name, args = call_parts(item)
+            if name not in by_name:
+                if name is not None:
+                    problems.append(f"there is no tool {name!r}; the tools are {', '.join(by_name)}")
+                continue
+            args = fit_arguments(args, _args_schema(by_name[name]))
+            if not isinstance(args, dict):
+                problems.append(f"the arguments of {name!r} must be a JSON object, got {type(args).__name__}")
+                continue
+            calls.append({"name": name, "args": args, "id": f"salvaged_{uuid.uuid4().hex[:8]}", "type": "tool_call"})
+    return calls, problems
+
+
+def _args_schema(tool: BaseTool) -> dict[str, Any]:
+    return tool.tool_call_schema.model_json_schema() if hasattr(tool.tool_call_schema, "model_json_schema") else {}
 
 
 def describe_validation_error(error: pydantic.ValidationError) -> str:
@@ -104,12 +97,18 @@ def run_tool_loop(
         result.model_calls += 1
         calls = list(ai.tool_calls or [])
         broken = list(getattr(ai, "invalid_tool_calls", None) or [])
+        salvage_problems: list[str] = []
         if not calls and not broken:
-            calls = salvage_tool_calls(ai.content, list(by_name))
+            calls, salvage_problems = salvage_tool_calls(ai.content, tools)
             if calls:
                 ai = AIMessage(content="", tool_calls=calls)
         messages.append(ai)
         if not calls and not broken:
+            if salvage_problems:
+                error = "; ".join(salvage_problems)
+                messages.append(HumanMessage(content=f"Error: {error}. Fix it and call again."))
+                invalid_rounds = _count_invalid(result, [error], invalid_rounds, max_invalid)
+                continue
             if not require_tool:
                 result.final_text = ai.content if isinstance(ai.content, str) else str(ai.content)
                 return result
@@ -124,7 +123,7 @@ def run_tool_loop(
             messages.append(ToolMessage(content=f"Error: {error}", tool_call_id=bad.get("id") or "", status="error"))
         stopped = False
         for tool_call in calls:
-            reply, error = _run_one(by_name, tool_call, inject or {})
+            reply, error = run_one_tool(by_name, tool_call, inject or {})
             if error:
                 errors.append(error)
                 messages.append(
@@ -153,9 +152,10 @@ def _count_invalid(result: LoopResult, errors: list[str], rounds: int, max_inval
     return rounds
 
 
-def _run_one(
+def run_one_tool(
     by_name: Mapping[str, BaseTool], tool_call: Mapping[str, Any], inject: Mapping[str, Any]
 ) -> tuple[str, str]:
+    """Run one call; returns (reply, "") or ("", the error to send back to the model)."""
     name = tool_call.get("name")
     tool = by_name.get(name or "")
     if tool is None:

@@ -44,9 +44,10 @@ def _header(obs: Mapping[str, Any]) -> str:
     if obs.get("kind") == "frame":
         where = " — ".join(p for p in (obs.get("app"), obs.get("title")) if p) or "screen"
         return f"{when} | screen: {where}"
-    kind = "user to assistant" if obs.get("kind") == "chat_turn" else "chat"
+    if obs.get("kind") == "chat_turn":
+        return f"{when} | the user, asking their memory assistant"  # the thread id means nothing to a model
     session = f" {obs['session']}" if obs.get("session") else ""
-    return f"{when} | {kind}{session}"
+    return f"{when} | chat{session}"
 
 
 def _body(obs: Mapping[str, Any], lines: Sequence[str]) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -25,11 +26,15 @@ from stores.image_vectors import ImageVectorIndex
 from stores.memory_store import MemoryStore, ensure_private_dir
 
 if TYPE_CHECKING:
+    from agents.capabilities import CapabilityMemory
     from agents.chat_graph import Chat
     from agents.llm_call import LLMCaller
+    from agents.llm_profile import LLMProfile
     from agents.memorizer import Memorizer
 
 log = logging.getLogger(__name__)
+
+CAPABILITIES_FILE = "llm_capabilities.json"
 
 
 def make_embedder(settings: Settings) -> TextEmbedder:
@@ -136,12 +141,61 @@ def build_capture_loop(
 
 
 # -- agents ----------------------------------------------------------------------------------------
+def make_llm_profile(settings: Settings) -> LLMProfile:
+    """Timeouts, retries, output size, parallel calls and memorize mode for the configured model."""
+    from agents.errors import ProviderConfigError
+    from agents.llm_profile import resolve_profile
+
+    llm = settings.llm
+    try:
+        return resolve_profile(
+            llm.provider,
+            llm.model,
+            llm.base_url,
+            timeout_s=llm.timeout_s,
+            max_retries=llm.max_retries,
+            max_tokens=llm.max_tokens,
+            parallel_calls=llm.parallel_calls,
+            memorize_mode=llm.memorize_mode,
+            structured=llm.structured_output,
+        )
+    except ValueError as error:
+        raise ProviderConfigError(str(error)) from None
+
+
+def make_capabilities(data_dir: Path | None) -> CapabilityMemory:
+    """What each model has shown it supports, kept in ``llm_capabilities.json`` beside the settings."""
+    from agents.capabilities import CapabilityMemory
+
+    if data_dir is None:
+        return CapabilityMemory()
+    path = Path(data_dir) / CAPABILITIES_FILE
+
+    def load() -> dict[str, Any]:
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+    def save(table: dict[str, Any]) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(table, indent=2), encoding="utf-8")
+        os.replace(tmp, path)
+
+    return CapabilityMemory(load, save)
+
+
 def make_chat_model(settings: Settings) -> Any:
     """The LangChain chat model the LLM settings name (key from the OS keyring), or None = offline."""
     from agents.providers import ProviderSpec, build_chat_model
 
-    llm = settings.llm
-    return build_chat_model(ProviderSpec(llm.provider, llm.model, llm.base_url))
+    llm, profile = settings.llm, make_llm_profile(settings)
+    spec = ProviderSpec(
+        llm.provider,
+        llm.model,
+        llm.base_url,
+        timeout_s=profile.timeout_s,
+        max_retries=profile.max_retries,
+        max_tokens=profile.max_tokens,
+    )
+    return build_chat_model(spec)
 
 
 def make_llm_caller(store: MemoryStore, settings: Settings, lock: Any = None) -> LLMCaller:
@@ -161,7 +215,14 @@ def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, lo
     from agents.memorizer import Memorizer
 
     graph = build_memorize_graph(model) if model is not None else None
-    context = MemorizeContext(store, make_llm_caller(store, settings, lock)) if model is not None else None
+    context = None
+    if model is not None:
+        context = MemorizeContext(
+            store,
+            make_llm_caller(store, settings, lock),
+            profile=make_llm_profile(settings),
+            capabilities=make_capabilities(store.data_dir),
+        )
     return Memorizer(
         store,
         graph,
@@ -185,6 +246,8 @@ def make_chat(store: MemoryStore, settings: Settings, model: Any = None, lock: A
             ChatThreads(store.db),
             make_llm_caller(store, settings, lock),
             allow_medium_vault=settings.llm.allow_medium_vault_in_prompts,
+            profile=make_llm_profile(settings),
+            capabilities=make_capabilities(store.data_dir),
         ),
     )
 

@@ -49,6 +49,13 @@ class LLMSettings:
     tokens_per_hour: int = 200_000
     when_budget_exhausted: str = "wait"  # wait | offline
     allow_medium_vault_in_prompts: bool = False
+    # 0 / null = the default for the provider's kind (a local server: long timeout, one call at a time)
+    timeout_s: float = 0.0
+    max_retries: int | None = None
+    max_tokens: int = 0
+    parallel_calls: int = 0
+    memorize_mode: str = "auto"  # auto (single pass for local models) | agents | single_pass
+    structured_output: str = "auto"  # auto (detected once per model) | json_schema | tools | text
 
 
 @dataclass

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import json
 import os
@@ -79,7 +80,8 @@ def cache_dir() -> Path:
 
 def say(message: str) -> None:
     """One progress line on stderr."""
-    print(f"[local_llm] {message}", file=sys.stderr, flush=True)
+    sys.stderr.write(f"[local_llm] {message}\n")
+    sys.stderr.flush()
 
 
 def sha256_of(path: Path) -> str:
@@ -263,10 +265,8 @@ def stop() -> None:
     if not path.exists():
         return
     pid = int(path.read_text().split()[0])
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     path.unlink(missing_ok=True)
     say(f"stopped pid {pid}")
 

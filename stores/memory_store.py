@@ -17,6 +17,7 @@ from stores.embedders import MiniLMEmbedder, TextEmbedder
 from stores.errors import DataDirError, NotFoundError
 from stores.field_cipher import FieldCipher
 from stores.hybrid_search import FusionWeights, HybridSearcher
+from stores.llm_usage import UsageLedger
 from stores.memories import MemoryRepository
 from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type, observation_text, search_text
 from stores.observations import ObservationInbox
@@ -266,6 +267,7 @@ class MemoryStore:
             "observations": self.observations.counts(),
             "vector_outbox": self.vector_sync.pending(),
             "vectors": self.vectors.count(),
+            "llm_usage": UsageLedger(self.db).totals(),
         }
         if self.data_dir is not None:
             out["database_bytes"] = sum(p.stat().st_size for p in self.data_dir.glob(DB_FILE + "*"))

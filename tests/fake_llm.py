@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +15,9 @@ from pydantic import ConfigDict, Field
 Reply = AIMessage | Callable[[list[BaseMessage]], AIMessage]
 
 META = "meta memory manager"
+SINGLE_PASS = "You build a personal memory"
 QUERY = "Analyse the user's question"
-ANSWER = "Answer from the memories below"
+ANSWER = "Answer the question from the memories below"
 
 
 def agent(name: str) -> str:
@@ -26,6 +28,11 @@ def agent(name: str) -> str:
 def call(tool_name: str, call_id: str = "c1", /, **args: Any) -> AIMessage:
     """An AIMessage with one tool call."""
     return AIMessage(content="", tool_calls=[{"name": tool_name, "args": args, "id": call_id, "type": "tool_call"}])
+
+
+def json_reply(value: Any) -> AIMessage:
+    """An AIMessage whose text is ``value`` as JSON (what a schema-constrained server returns)."""
+    return AIMessage(content=json.dumps(value))
 
 
 def route(*pairs: tuple[str, str]) -> AIMessage:
@@ -45,6 +52,7 @@ class ScriptedChatModel(FakeMessagesListChatModel):
     default: Any = None
     prompts: list[str] = Field(default_factory=list)
     keys_called: list[str] = Field(default_factory=list)
+    call_kwargs: list[dict] = Field(default_factory=list)
     before_call: Callable[[str], None] | None = None
     lock: Any = Field(default_factory=threading.Lock)
 
@@ -61,6 +69,7 @@ class ScriptedChatModel(FakeMessagesListChatModel):
         with self.lock:
             self.prompts.append("\n".join(str(m.content) + str(getattr(m, "tool_calls", "")) for m in messages))
             self.keys_called.append(key)
+            self.call_kwargs.append(dict(kwargs))
             script = self.scripts.get(key)
             reply = script.pop(0) if script else (self.default or AIMessage(content="done"))
         message = reply(messages) if callable(reply) else reply.model_copy()

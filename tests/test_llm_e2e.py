@@ -1,7 +1,11 @@
-"""End to end against a real OpenAI-compatible server (Ollama, llama.cpp server, vLLM); deselected by default.
+"""End to end against a real OpenAI-compatible server (llama.cpp server, Ollama, LM Studio, vLLM); marked `llm`.
 
-Run: MIRIX_TEST_LLM_BASE_URL=http://localhost:11434/v1 MIRIX_TEST_LLM_MODEL=qwen2.5:7b-instruct \
-     .venv/bin/python -m pytest -m llm tests/test_llm_e2e.py
+CI starts a small local model with scripts/local_llm.py and runs these; by hand:
+
+    python3 scripts/local_llm.py start && eval "$(python3 scripts/local_llm.py env)" && ./test.sh -m llm
+
+They check the protocol, not the model's wisdom: every batch commits (none failed or parked), several memory
+types are written, every memory has sources, and an answer cites an imported message.
 """
 
 from __future__ import annotations
@@ -14,15 +18,50 @@ from helpers import PASSPHRASE, chat, write_jsonl
 
 from mirix_app.cli import main
 from mirix_app.settings import load_settings, save_settings
+from stores.embedders import HashingEmbedder
+from stores.memory_store import MemoryStore
 
 pytestmark = pytest.mark.llm
+
+LINES = [
+    ("Ann", "Hi Bob! Big news: I just moved to Lisbon last weekend."),
+    ("Bob", "Wow, congrats Ann! What took you to Lisbon?"),
+    ("Ann", "I start a new job as a product designer at Acme on Monday."),
+    ("Bob", "Acme, the robotics company? That's great."),
+    ("Ann", "Yes. My manager will be Carla Mendes, she leads the design team."),
+    ("Bob", "Do you have a flat already?"),
+    ("Ann", "I rent a small flat in Alfama. The booking code for the first month was LX-4471."),
+    ("Bob", "Nice. I'm still in Berlin, working on the payments team at Finly."),
+    ("Ann", "How is Finly going?"),
+    ("Bob", "Busy. We ship the new checkout on June 3rd."),
+    ("Ann", "Good luck with the launch!"),
+    ("Bob", "Thanks. By the way, have you read the book 'Shape Up' by Ryan Singer?"),
+    ("Ann", "Not yet, is it good?"),
+    ("Bob", "Very. It explains six-week cycles for product work. Here's the link: https://basecamp.com/shapeup"),
+    ("Ann", "I'll read it on the train."),
+    ("Bob", "How do you deploy the design system at Acme?"),
+    ("Ann", "Step one: run npm run build. Step two: run npm test. Step three: publish with npm publish."),
+    ("Bob", "Simple enough."),
+    ("Ann", "I also started learning Portuguese, two lessons a week with a tutor named Rui."),
+    ("Bob", "Fala português já?"),
+    ("Ann", "Um pouco! Only a little so far."),
+    ("Bob", "My sister Lena is visiting Lisbon in July, maybe you could meet."),
+    ("Ann", "Sure, I'd love to meet Lena. Send me her number."),
+    ("Bob", "Her number is +49 151 2345 6789."),
+    ("Ann", "Thanks, saved it."),
+    ("Bob", "Do you still play the cello?"),
+    ("Ann", "Yes, I joined an amateur orchestra here; rehearsals are on Thursdays."),
+    ("Bob", "That's lovely. Let's call again next Sunday?"),
+    ("Ann", "Deal, Sunday at 6 pm Lisbon time."),
+    ("Bob", "Talk then. Bye!"),
+]
 
 
 @pytest.fixture
 def llm_data_dir(data_dir, monkeypatch):
     base_url = os.environ.get("MIRIX_TEST_LLM_BASE_URL")
     if not base_url:
-        pytest.skip("set MIRIX_TEST_LLM_BASE_URL (and MIRIX_TEST_LLM_MODEL) to an OpenAI-compatible endpoint")
+        pytest.fail("set MIRIX_TEST_LLM_BASE_URL (and MIRIX_TEST_LLM_MODEL) to an OpenAI-compatible endpoint")
     monkeypatch.setenv("MIRIX_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("MIRIX_EMBEDDER", "hashing")
     data_dir.mkdir(parents=True, mode=0o700)
@@ -34,32 +73,44 @@ def llm_data_dir(data_dir, monkeypatch):
     return data_dir
 
 
-def test_memorize_and_ask_with_a_real_model(llm_data_dir, tmp_path, capsys):
-    path = write_jsonl(
-        tmp_path / "chat.jsonl",
-        [
-            chat(
-                "m1",
-                "I just moved to Lisbon and I'm starting as a designer at Acme next week",
-                speaker="Ann",
-                session="s1",
-            ),
-            chat("m2", "Congrats Ann! Lisbon is lovely.", speaker="Bob", session="s1", time="2024-03-01T10:01:00"),
-        ],
-    )
-    cli = ["--data-dir", str(llm_data_dir)]
-    assert main([*cli, "import-chat", str(path)]) == 0
-    main([*cli, "memorize", "--until-empty", "--llm"])
-    summary = capsys.readouterr().out
-    assert "(llm)" in summary
-    main([*cli, "stats", "--json"])
-    stats = json.loads(capsys.readouterr().out)
-    assert stats["observations"]["done"] + stats["observations"]["pending"] == 2, "no observation was lost"
-    assert sum(stats["memories"].values()) >= 1, summary
+def _set_mode(data_dir, mode):
+    settings = load_settings(data_dir)
+    settings.llm.memorize_mode = mode
+    settings.memorize_batch_size = 15
+    save_settings(data_dir, settings)
 
-    assert main([*cli, "ask", "Which city does Ann live in?", "--json"]) == 0
+
+def _every_memory(data_dir):
+    kinds = ("core", "episodic", "semantic", "procedural", "resource", "knowledge_vault")
+    with MemoryStore.open(data_dir, passphrase=PASSPHRASE, embedder=HashingEmbedder()) as store:
+        return [{**m, "type": kind} for kind in kinds for m in store.memories.list_recent(kind, 1000)]
+
+
+@pytest.mark.parametrize("mode", ["single_pass", "agents"])
+def test_a_real_model_memorizes_a_chat_in_both_modes_and_answers_with_a_citation(mode, llm_data_dir, tmp_path, capsys):
+    rows = [
+        chat(f"msg{i:02d}", text, speaker=who, session="s1", time=f"2024-05-04T18:{i:02d}:00")
+        for i, (who, text) in enumerate(LINES)
+    ]
+    path = write_jsonl(tmp_path / "chat.jsonl", rows)
+    cli = ["--data-dir", str(llm_data_dir)]
+    _set_mode(llm_data_dir, mode)
+    assert main([*cli, "import-chat", str(path)]) == 0
+    capsys.readouterr()
+
+    code = main([*cli, "memorize", "--until-empty", "--llm"])
+    summary = capsys.readouterr().out
+    assert code == 0, summary
+    assert "(llm)" in summary and "0 failed (0 need attention)" in summary and "; 0 pending" in summary, summary
+
+    memories = _every_memory(llm_data_dir)
+    kinds = {m["type"] for m in memories}
+    assert len(kinds) >= 3, f"{mode}: only {kinds} written: {summary}"
+    assert all(m.get("sources") for m in memories), "every memory has sources"
+
+    assert main([*cli, "ask", "Where did Ann move to?", "--json", "--no-remember"]) == 0
     answer = json.loads(capsys.readouterr().out)
-    assert answer["mode"] == "llm"
-    assert "lisbon" in answer["text"].lower()
-    assert answer["citations"], "the answer cites the memories it used"
-    assert {s for c in answer["citations"] for s in c["sources"]} & {"m1", "m2"}
+    assert answer["mode"] == "llm" and answer["text"].strip(" []0123456789"), answer
+    assert answer["citations"], f"the answer cites what it used: {answer['text']}"
+    cited_sources = {s for c in answer["citations"] for s in c["sources"]}
+    assert cited_sources & {r["id"] for r in rows}, answer

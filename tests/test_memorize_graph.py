@@ -102,7 +102,7 @@ def test_an_invalid_tool_call_is_sent_back_with_the_error_and_the_repaired_call_
     assert report.done == 1
     [episode] = store.memories.list_recent("episodic")
     assert episode["summary"] == "Ann had the Atlas kickoff meeting"
-    assert model.saw("You must call one of these tools")
+    assert model.saw("holds no JSON object"), "the prose routing reply went back with the reason"
     assert model.saw("summary: Field required")
 
 
@@ -216,9 +216,15 @@ def test_batches_with_nothing_new_are_skipped_without_a_model_call(store):
 @pytest.mark.parametrize("batch_size", [2])
 def test_until_empty_processes_every_batch(store, batch_size):
     add_chat(store, *[(f"m{i}", "Ann", f"note number {i} about topic {i * 7}") for i in range(5)])
-    model = ScriptedChatModel(default=route())
+    model = ScriptedChatModel(
+        scripts={
+            META: [route(("episodic", "log the notes"))] * 3,
+            agent("episodic"): [call("insert_episode", summary="notes taken"), AIMessage(content="done")] * 3,
+        }
+    )
     settings = Settings(memorize_batch_size=batch_size)
     progress = []
     report = make_memorizer(store, settings, model).run(until_empty=True, progress=progress.append)
     assert report.batches == 3 and report.done == 5 and len(progress) == 3
+    assert report.written == {"episodic": 3}
     assert store.observations.counts()["done"] == 5
