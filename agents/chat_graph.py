@@ -259,8 +259,6 @@ def _hit_text(ctx: ChatContext, hit: Any, shown_vault: dict[str, str]) -> str:
         record = ctx.store.memories.get("semantic", hit.id)
         if record.get("valid_to"):
             return f"{hit.text} (no longer true since {record['valid_to'][:10]})"
-    if hit.type == OBSERVATION:
-        return f"raw observation: {hit.text}"
     return hit.text
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fake_llm import ANSWER, META, QUERY, ScriptedChatModel, agent, call, route
+from fake_llm import ANSWER, META, QUERY, ScriptedChatModel, agent, call, json_reply, route
 from langchain_core.messages import AIMessage
 
 from mirix_app.app import make_chat, make_memorizer
@@ -123,3 +123,58 @@ def test_medium_vault_values_reach_the_prompt_only_when_allowed(store):
         model = ScriptedChatModel(default=AIMessage(content="see [1]"))
         make_chat(store, settings, model).ask("Ann's phone number", remember=False)
         assert model.saw("+351 912 000 111") is allowed
+
+
+def local_settings():
+    settings = Settings()
+    settings.llm.provider, settings.llm.base_url, settings.llm.model = "openai_compatible", "http://127.0.0.1:9/v1", "m"
+    return settings
+
+
+def test_a_local_model_answers_in_constrained_json_with_a_lead_answer_and_valid_citations(store):
+    import_chat(store)
+
+    def reply(messages):
+        system = messages[0].content
+        n = next(m.group(1) for m in re.finditer(r"^\[(\d+)\] \((.*)$", system, re.M) if "Lisbon" in m.group(2))
+        return json_reply({"answer": "Lisbon.", "cited": [int(n), 99]})  # 99 is not a listed memory
+
+    model = ScriptedChatModel(scripts={ANSWER: [reply]})
+    answer = make_chat(store, local_settings(), model).ask("Where does Ann live now?", remember=False)
+    assert answer.mode == "llm" and answer.text.startswith("Lisbon. [")
+    assert QUERY not in model.keys_called, "a local model skips the extra query-analysis call"
+    assert [c["n"] for c in answer.citations] != [] and all(c["n"] != 99 for c in answer.citations)
+    assert "m1" in answer.citations[0]["sources"]
+    assert model.call_kwargs[-1]["response_format"]["type"] == "json_schema"
+
+
+def test_a_model_time_range_is_ignored_when_the_question_names_no_time(store):
+    import_chat(store)
+    model = ScriptedChatModel(
+        scripts={
+            QUERY: [call("analyse_query", topics=["pottery"], since="2026-11-28T00:00", until="2026-11-29T00:00")],
+            ANSWER: [AIMessage(content="At Clay Studio [1].")],
+        }
+    )
+    answer = make_chat(store, Settings(), model).ask("Where is the pottery class?", remember=False)
+    assert answer.analysis["since"] is None and answer.analysis["until"] is None
+    assert answer.citations and answer.citations[0]["sources"] == ["m3"]
+
+
+def test_earlier_questions_to_the_assistant_are_never_cited_as_answers(store):
+    import_chat(store)
+    chat = make_chat(store, Settings())
+    for _ in range(3):
+        chat.ask("where is the pottery class at Clay Studio?")  # each question is kept as an observation
+    store.sync_vectors()
+    answer = chat.ask("where is the pottery class at Clay Studio?", remember=False)
+    cited = [s for c in answer.citations for s in c["sources"]]
+    assert "m3" in cited and not [s for s in cited if s.startswith("chat-turn:")]
+
+
+def test_offline_answers_lead_with_the_best_sentence_and_when_it_was_seen(store):
+    import_chat(store)
+    answer = make_chat(store, Settings()).ask("which pottery class did Ann book?", remember=False)
+    lead = answer.text.splitlines()[0]
+    assert "pottery class" in lead.lower() and "2024" in lead and "[" in lead
+    assert "Sources:" in answer.text and "raw observation" not in answer.text
