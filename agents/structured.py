@@ -107,7 +107,9 @@ def _ask(
                 raise ModeUnsupported(str(error)) from error
             raise
         obj = _reply_object(reply, request)
-        if obj is None:
+        if obj is None and _cut_off(reply):
+            last_error = "the reply was cut off at the output limit; answer again with fewer and shorter items"
+        elif obj is None:
             last_error = "the reply holds no JSON object; reply with JSON only"
         else:
             try:
@@ -155,6 +157,11 @@ def _reply_object(reply: Any, request: StructuredRequest[Any]) -> dict[str, Any]
         if isinstance(tool_call.get("args"), dict):
             return tool_call["args"]
     return object_for(_reply_text(reply), request.name, request.schema)
+
+
+def _cut_off(reply: Any) -> bool:
+    metadata = getattr(reply, "response_metadata", None) or {}
+    return metadata.get("finish_reason") == "length" or metadata.get("done_reason") == "length"
 
 
 def _is_refusal(error: ProviderUnavailable, mode: str) -> bool:

