@@ -29,7 +29,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from locomo_data import CATEGORIES, DEFAULT_DATA, chat_lines, load_samples
+from locomo_data import CATEGORIES, DEFAULT_DATA, chat_lines, evidence_ids, load_samples
 
 JUDGE_PROMPT = """You grade answers to questions about a long conversation.
 Question: {question}
@@ -38,6 +38,7 @@ Generated answer: {answer}
 The generated answer is CORRECT if it states the same fact as the gold answer (wording, extra detail or a
 different but equivalent date format are fine), WRONG otherwise. Reply with one word: CORRECT or WRONG."""
 _WORD = re.compile(r"\w+")
+NOT_MENTIONED = "Not mentioned in the conversation"
 
 
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -81,17 +82,27 @@ def run_sample(sample: dict, workdir: Path, args: argparse.Namespace, judge) -> 
     data_dir = workdir / sample["sample_id"]
     if args.base_url:
         configure_llm(data_dir, args.base_url, args.model)
+    lines = chat_lines(sample)
+    if args.sessions:
+        lines = [line for line in lines if _session_of(line["id"]) <= args.sessions]
     chat_file = workdir / f"{sample['sample_id']}.jsonl"
-    chat_file.write_text("\n".join(json.dumps(line) for line in chat_lines(sample)) + "\n", encoding="utf-8")
+    chat_file.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     for step in (["import-chat", str(chat_file)], ["memorize", "--until-empty", f"--{args.memorize}"]):
         result = cli(data_dir, *step)
         if result.returncode not in (0, 1):
             raise SystemExit(f"{step[0]} failed: {result.stderr}")
         print(f"  {sample['sample_id']}: {result.stdout.strip()}", file=sys.stderr)
-    questions = [q for q in sample["qa"] if q.get("category") in (1, 2, 3, 4) and "answer" in q][: args.limit]
+    imported = {line["id"] for line in lines}
+    questions = [
+        q
+        for q in sample["qa"]
+        if q.get("category") in args.categories
+        and ("answer" in q or q.get("category") == 5)
+        and set(evidence_ids(q.get("evidence") or [])) <= imported
+    ][: args.limit]
     qfile = workdir / f"{sample['sample_id']}.questions.jsonl"
     qfile.write_text("\n".join(json.dumps({"id": str(i), "question": q["question"]}) for i, q in enumerate(questions)))
-    flags = ["--offline"] if args.memorize == "offline" and not args.base_url else []
+    flags = ["--offline"] if args.answer == "offline" else []
     result = cli(data_dir, "ask", "--questions", str(qfile), *flags)
     if result.returncode != 0:
         raise SystemExit(f"ask failed: {result.stderr}")
@@ -99,23 +110,35 @@ def run_sample(sample: dict, workdir: Path, args: argparse.Namespace, judge) -> 
     rows = []
     for i, q in enumerate(questions):
         answer = answers[str(i)]
-        row = {"category": q["category"], "f1": token_f1(answer["text"], q["answer"]), "mode": answer["mode"]}
+        gold = str(q.get("answer", NOT_MENTIONED))
+        row = {"category": q["category"], "f1": token_f1(answer["text"], gold), "mode": answer["mode"]}
+        row["cited"] = bool(answer.get("citations"))
         if judge is not None:
-            row["correct"] = judge(q["question"], str(q["answer"]), answer["text"])
+            row["correct"] = judge(q["question"], gold, answer["text"])
+        if args.verbose:
+            got = answer["text"][:160]
+            print(f"    [{q['category']}] {q['question']} | gold: {gold} | got: {got!r}", file=sys.stderr)
         rows.append(row)
     return rows
 
 
+def _session_of(dia_id: str) -> int:
+    match = re.match(r"D(\d+):", dia_id)
+    return int(match.group(1)) if match else 0
+
+
 def summarise(rows: list[dict]) -> dict:
     table = {}
-    groups = {CATEGORIES[c]: [r for r in rows if r["category"] == c] for c in (1, 2, 3, 4)}
-    groups["overall (1-4)"] = rows
+    groups = {CATEGORIES[c]: [r for r in rows if r["category"] == c] for c in (1, 2, 3, 4, 5)}
+    groups["overall (1-4)"] = [r for r in rows if r["category"] != 5]
+    groups = {name: items for name, items in groups.items() if items}
     for name, items in groups.items():
         judged = [r["correct"] for r in items if "correct" in r]
         table[name] = {
             "n": len(items),
             "f1": round(sum(r["f1"] for r in items) / len(items), 3) if items else None,
             "judge_accuracy": round(sum(judged) / len(judged), 3) if judged else None,
+            "cited": round(sum(r["cited"] for r in items) / len(items), 3) if items else 0.0,
         }
     return table
 
@@ -126,18 +149,24 @@ def main() -> None:
     parser.add_argument("--base-url", default=os.environ.get("MIRIX_TEST_LLM_BASE_URL"), help="OpenAI-compatible URL")
     parser.add_argument("--model", default=os.environ.get("MIRIX_TEST_LLM_MODEL", "local-model"))
     parser.add_argument("--memorize", choices=["offline", "llm"], default="llm")
+    parser.add_argument("--answer", choices=["offline", "llm"], default=None, help="default: as --memorize")
     parser.add_argument("--no-judge", action="store_true", help="token F1 only")
     parser.add_argument("--limit", type=int, default=None, help="at most this many questions per conversation")
+    parser.add_argument("--sessions", type=int, default=0, help="import only the first N sessions (0 = all)")
+    parser.add_argument("--samples", type=int, default=0, help="only the first N conversations (0 = all)")
+    parser.add_argument("--categories", type=int, nargs="+", default=[1, 2, 3, 4])
+    parser.add_argument("--verbose", action="store_true", help="print every question, gold and answer")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     if args.memorize == "llm" and not args.base_url:
         raise SystemExit("--memorize llm needs --base-url (or MIRIX_TEST_LLM_BASE_URL); use --memorize offline")
+    args.answer = args.answer or args.memorize
     os.environ.setdefault("MIRIX_PASSPHRASE", "locomo-bench")
     judge_url = os.environ.get("MIRIX_QA_JUDGE_BASE_URL", args.base_url)
     judge = None if args.no_judge else make_judge(judge_url, os.environ.get("MIRIX_QA_JUDGE_MODEL", args.model))
     started, rows = time.time(), []
     with tempfile.TemporaryDirectory() as tmp:
-        for sample in load_samples(args.data):
+        for sample in load_samples(args.data)[: args.samples or None]:
             rows.extend(run_sample(sample, Path(tmp), args, judge))
     table = summarise(rows)
     model = args.model if args.base_url else "none"
@@ -145,11 +174,11 @@ def main() -> None:
     print(
         f"machine: {platform.node()}, {os.cpu_count()} cores; memorize={args.memorize}; model={model}; {elapsed:.0f}s"
     )
-    print("| category | n | token F1 | LLM-judge accuracy |\n|---|---|---|---|")
+    print("| category | n | token F1 | LLM-judge accuracy | cited |\n|---|---|---|---|---|")
     for name, row in table.items():
         accuracy = f"{row['judge_accuracy']:.3f}" if row["judge_accuracy"] is not None else "-"
         f1 = f"{row['f1']:.3f}" if row["f1"] is not None else "-"
-        print(f"| {name} | {row['n']} | {f1} | {accuracy} |")
+        print(f"| {name} | {row['n']} | {f1} | {accuracy} | {row['cited']:.2f} |")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(table, indent=2))
