@@ -316,6 +316,7 @@ class Services:
             llm_model=llm.model,
             llm_base_url=llm.base_url,
             tokens_per_hour=llm.tokens_per_hour,
+            memorize_mode=llm.memorize_mode,
             chroma_url=s.chroma_url,
             theme=s.theme,
             start_at_login=s.start_at_login,
@@ -324,10 +325,11 @@ class Services:
     def apply_settings(self, form: SettingsForm) -> str:
         """Save the settings and apply what can change live; returns what needs a restart, if anything."""
         s = self.settings
-        llm_changed = (form.llm_provider, form.llm_model, form.llm_base_url) != (
+        llm_changed = (form.llm_provider, form.llm_model, form.llm_base_url, form.memorize_mode) != (
             s.llm.provider,
             s.llm.model,
             s.llm.base_url,
+            s.llm.memorize_mode,
         )
         chroma_changed = form.chroma_url != s.chroma_url
         _copy_form(form, s)
@@ -367,6 +369,7 @@ def _copy_form(form: SettingsForm, s: Settings) -> None:
     cap.frame_budget_bytes = int(form.frame_budget_mb) * 1024**2
     llm.provider, llm.model, llm.base_url = form.llm_provider, form.llm_model, form.llm_base_url
     llm.tokens_per_hour = int(form.tokens_per_hour)
+    llm.memorize_mode = form.memorize_mode
     s.chroma_url = form.chroma_url.strip()
     s.theme = form.theme
     s.start_at_login = bool(form.start_at_login)

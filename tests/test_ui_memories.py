@@ -188,12 +188,14 @@ def test_a_changed_setting_takes_effect_without_restart(qtbot, gui, tmp_path, mo
     settings.apps.setPlainText("keepassxc\nsignal")
     settings.theme.setCurrentIndex(settings.theme.findData("dark"))
     settings.start_at_login.setChecked(True)
+    settings.memorize_mode.setCurrentIndex(settings.memorize_mode.findData("single_pass"))
     with qtbot.waitSignal(gui.bridge.settings_applied, timeout=10000):
         qtbot.mouseClick(settings.apply_button, LEFT)
     assert settings.message.text() == "Saved and applied."
     loop = gui.services.capture
     assert loop.interval_s == 7.5 and loop.pipeline.rules.check(_window("Signal", "chat")) is not None
-    assert load_settings(gui.services.data_dir).capture.interval_s == 7.5
+    saved = load_settings(gui.services.data_dir)
+    assert saved.capture.interval_s == 7.5 and saved.llm.memorize_mode == "single_pass"
     assert QApplication.instance().property("mirixTheme") == "dark"
     assert (tmp_path / "xdg-config" / "autostart" / "mirix-app.desktop").exists()
 

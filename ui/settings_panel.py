@@ -26,6 +26,11 @@ from ui.viewmodels import SettingsForm
 
 PROVIDERS = [("", "None (offline answers)"), ("openai", "OpenAI"), ("anthropic", "Anthropic"), ("google", "Google")]
 PROVIDERS += [("ollama", "Ollama"), ("openai_compatible", "OpenAI-compatible server")]
+MEMORIZE_MODES = [
+    ("auto", "Automatic (one call per batch for local models)"),
+    ("single_pass", "One call per batch (small or slow models)"),
+    ("agents", "A team of memory agents (capable models)"),
+]
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
 
 
@@ -58,6 +63,9 @@ class SettingsPanel(QWidget):
         self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
         self.api_key.setPlaceholderText("stored in the OS keyring; leave empty to keep the current key")
         self.tokens = QSpinBox(minimum=0, maximum=100_000_000, singleStep=10_000, suffix=" tokens/hour")
+        self.memorize_mode = QComboBox()
+        for value, label in MEMORIZE_MODES:
+            self.memorize_mode.addItem(label, value)
         self.chroma = QLineEdit()
         self.chroma.setPlaceholderText("empty = embedded; e.g. http://localhost:8000")
         self.theme = QComboBox()
@@ -86,6 +94,7 @@ class SettingsPanel(QWidget):
         form.addRow("Server URL", self.base_url)
         form.addRow("API key", self.api_key)
         form.addRow("Token budget", self.tokens)
+        form.addRow("Memorize with", self.memorize_mode)
         other = QGroupBox("Storage and appearance")
         form = QFormLayout(other)
         form.addRow("Chroma server URL", self.chroma)
@@ -122,6 +131,7 @@ class SettingsPanel(QWidget):
         self.base_url.setText(form.llm_base_url)
         self.api_key.clear()
         self.tokens.setValue(form.tokens_per_hour)
+        self.memorize_mode.setCurrentIndex(max(0, self.memorize_mode.findData(form.memorize_mode)))
         self.chroma.setText(form.chroma_url)
         self.theme.setCurrentIndex(max(0, self.theme.findData(form.theme)))
         self.start_at_login.setChecked(form.start_at_login)
@@ -141,6 +151,7 @@ class SettingsPanel(QWidget):
             llm_base_url=self.base_url.text().strip(),
             llm_api_key=self.api_key.text(),
             tokens_per_hour=self.tokens.value(),
+            memorize_mode=self.memorize_mode.currentData(),
             chroma_url=self.chroma.text().strip(),
             theme=self.theme.currentData(),
             start_at_login=self.start_at_login.isChecked(),

@@ -207,6 +207,7 @@ class SettingsForm:
     llm_base_url: str = ""
     llm_api_key: str = ""  # only sent when the user typed a new one; never read back
     tokens_per_hour: int = 200_000
+    memorize_mode: str = "auto"  # auto, agents, single_pass
     chroma_url: str = ""
     theme: str = "system"  # system, light, dark
     start_at_login: bool = False
