@@ -229,18 +229,23 @@ def _text(reply: Any) -> str:
     return reply.content if isinstance(reply.content, str) else str(reply.content)
 
 
-def _structured_answer(model: Any, messages: list[BaseMessage], items: list[dict[str, Any]], ctx: ChatContext) -> str:
-    """A schema-constrained answer (small local models otherwise reply with a bare citation); citations appended."""
-    found = structured_call(
+def _ask(model: Any, messages: list[BaseMessage], request: Any, ctx: ChatContext, purpose: str) -> Any:
+    """One structured call with a single repair round (chat must stay quick)."""
+    return structured_call(
         model,
         messages,
-        ANSWER_REQUEST,
+        request,
         call=ctx.call,
         profile=ctx.profile,
         memory=ctx.capabilities,
-        purpose="chat:answer",
+        purpose=purpose,
         max_invalid=1,
     )
+
+
+def _structured_answer(model: Any, messages: list[BaseMessage], items: list[dict[str, Any]], ctx: ChatContext) -> str:
+    """A schema-constrained answer (small local models otherwise reply with a bare citation); citations appended."""
+    found = _ask(model, messages, ANSWER_REQUEST, ctx, "chat:answer")
     known = {it["n"] for it in items}
     numbers = [n for n in dict.fromkeys(found.cited) if n in known]
     text = _CITE.sub("", found.answer).strip() or "I don't know."
@@ -268,16 +273,7 @@ def _analyse_with_model(model: Any, question: str, ctx: ChatContext) -> QueryAna
         HumanMessage(content=question),
     ]
     try:
-        found = structured_call(
-            model,
-            messages,
-            QUERY_REQUEST,
-            call=ctx.call,
-            profile=ctx.profile,
-            memory=ctx.capabilities,
-            purpose="chat:query",
-            max_invalid=1,
-        )
+        found = _ask(model, messages, QUERY_REQUEST, ctx, "chat:query")
     except AgentError as error:
         log.info("query analysis by the model failed, using the offline one: %s", error)
         return None

@@ -113,16 +113,7 @@ def run_memory_agent(model: Any, spec: AgentSpec, task: AgentTask, ctx: Memorize
                 **_structured(ctx, f"memorize:{spec.name}"),
             )
         else:
-            result = run_tool_loop(
-                model,
-                messages,
-                spec.tools,
-                ctx.call,
-                purpose=f"memorize:{spec.name}",
-                inject={"ws": ws},
-                max_steps=ctx.max_steps,
-                max_invalid=ctx.max_invalid,
-            )
+            result = _tool_loop(model, spec, messages, ws, ctx)
             if not ws.ops:
                 result = _nudge(model, spec, messages, ws, ctx, result)
     except AgentError as error:
@@ -130,6 +121,19 @@ def run_memory_agent(model: Any, spec: AgentSpec, task: AgentTask, ctx: Memorize
         return {"failures": [_failure(error, spec.name)]}
     run = {"agent": spec.name, "ops": len(ws.ops), "repaired": len(result.errors), "calls": result.model_calls}
     return {"ops": ws.ops, "agent_runs": [run]}
+
+
+def _tool_loop(model: Any, spec: AgentSpec, messages: list[Any], ws: Workspace, ctx: MemorizeContext) -> Any:
+    return run_tool_loop(
+        model,
+        messages,
+        spec.tools,
+        ctx.call,
+        purpose=f"memorize:{spec.name}",
+        inject={"ws": ws},
+        max_steps=ctx.max_steps,
+        max_invalid=ctx.max_invalid,
+    )
 
 
 NUDGE = (
@@ -141,16 +145,7 @@ NUDGE = (
 def _nudge(model: Any, spec: AgentSpec, messages: list[Any], ws: Workspace, ctx: MemorizeContext, first: Any) -> Any:
     """One reminder when a routed agent stored nothing: 'nothing to store' must be a checked outcome."""
     messages.append(HumanMessage(content=NUDGE.format(type=spec.name)))
-    again = run_tool_loop(
-        model,
-        messages,
-        spec.tools,
-        ctx.call,
-        purpose=f"memorize:{spec.name}",
-        inject={"ws": ws},
-        max_steps=ctx.max_steps,
-        max_invalid=ctx.max_invalid,
-    )
+    again = _tool_loop(model, spec, messages, ws, ctx)
     again.model_calls += first.model_calls
     again.errors = [*first.errors, *again.errors]
     if not ws.ops:
