@@ -34,8 +34,9 @@ Return JSON with a list for each kind of memory:
 - knowledge_vault: exact values worth keeping (passwords, account numbers, addresses, booking codes). Withheld
   secrets appear as placeholders like [SECRET_1: api_key]: copy the placeholder as secret_value.
 - update / delete: change or remove an existing memory (m1, m2, ...) that the batch extends or proves wrong.
-Leave a list empty when the batch holds nothing of that kind. sources: the refs (o1, o2, ...) of the
-observations that say it. Use names, dates and numbers exactly as written; never invent anything."""
+Leave a list empty when the batch holds nothing of that kind; most batches have no procedural or
+knowledge_vault items. sources: the one to four refs (o1, o2, ...) that say it. Write short sentences in your
+own words, names, dates and numbers exactly as written; never invent anything. Compact JSON, no indentation."""
 
 SINGLE_PASS_TASK = """Observations (ref | time | where | content):
 {observations}

@@ -27,6 +27,11 @@ from stores.memory_store import MemoryStore
 
 RELATED_CHARS = 160
 WRITE_TYPES = ("episodic", "semantic", "core", "procedural", "resource", "knowledge_vault")
+# bounds sent with the schema: a grammar-constrained small model cannot ramble past them (validation stays lenient)
+MAX_ITEMS = {"episodic": 6, "semantic": 8, "core": 3, "procedural": 2, "resource": 3, "knowledge_vault": 3}
+MAX_CHARS = {"summary": 240, "details": 300, "text": 160, "name": 60, "title": 120, "caption": 120, "uri": 200}
+MAX_SOURCES = 4
+EVENT_EVERY = 5  # observations per required episodic entry
 
 
 class CoreLine(BaseModel):
@@ -143,12 +148,26 @@ def extraction_request(batch: TriagedBatch, related: Related) -> StructuredReque
     refs = list(batch.refs)
     for definition in schema.get("$defs", {}).values():
         props = definition.get("properties", {})
+        for name, limit in MAX_CHARS.items():
+            if props.get(name, {}).get("type") == "string":
+                props[name]["maxLength"] = limit
+        if "steps" in props:
+            props["steps"]["maxItems"] = 8
+            props["steps"]["items"] = {"type": "string", "maxLength": 120}
         if "sources" in props and refs:
-            props["sources"] = {"type": "array", "items": {"type": "string", "enum": refs}}
+            items = {"type": "string", "enum": refs}
+            props["sources"] = {"type": "array", "items": items, "minItems": 1, "maxItems": MAX_SOURCES}
+            definition["required"] = sorted({*definition.get("required", []), "sources"})
         if "memory" in props and related.by_ref:
             props["memory"] = {"type": "string", "enum": list(related.by_ref)}
         if "replaces" in props:
             props["replaces"] = {"type": "string", "enum": ["", *related.by_ref]}
+    for name, limit in MAX_ITEMS.items():
+        schema["properties"][name]["maxItems"] = limit
+    # coverage: about one event per few observations, so a small model cannot fold a whole batch into one line
+    events = schema["properties"]["episodic"]
+    events["minItems"] = max(1, -(-len(refs) // EVENT_EVERY))
+    events["maxItems"] = max(events["minItems"], MAX_ITEMS["episodic"], -(-len(refs) // 2))
     if not related.by_ref:
         for name in ("update", "delete"):
             schema["properties"].pop(name, None)
@@ -178,9 +197,17 @@ def stage_extraction(
     """Turn an extraction into staged ops through the memory agents' own tools (same checks and rules)."""
     spaces = {t: Workspace(store, lock, batch, t, "single_pass") for t in WRITE_TYPES}
     applied = Applied()
+    seen: set[tuple[str, str]] = set()
 
     def run(tool: BaseTool, type_name: str, args: Mapping[str, Any]) -> None:
         ws = spaces[type_name]
+        said = " ".join(str(args.get(k) or "") for k in ("name", "summary", "text", "title", "caption")).lower()
+        key = (type_name, " ".join(said.split()))
+        if key[1] and "memory_id" not in args and "old_id" not in args:
+            if key in seen:
+                applied.refused.append(f"{type_name}: the same item twice")
+                return
+            seen.add(key)
         try:
             tool.invoke({**{k: v for k, v in args.items() if v not in (None, "")}, "ws": ws})
         except pydantic.ValidationError as error:

@@ -105,7 +105,9 @@ def _ask(
         except ProviderUnavailable as error:
             if _is_refusal(error, mode):
                 raise ModeUnsupported(str(error)) from error
-            raise
+            if type(error.__cause__).__name__ != "LengthFinishReasonError":  # openai's parse() on a cut-off reply
+                raise
+            reply = AIMessage(content="", response_metadata={"finish_reason": "length"})
         obj = _reply_object(reply, request)
         if obj is None and _cut_off(reply):
             last_error = "the reply was cut off at the output limit; answer again with fewer and shorter items"

@@ -130,3 +130,18 @@ def test_a_reply_cut_off_at_the_output_limit_is_retried_with_a_request_for_less(
     )
     assert ask(model).routes[0].agent == "core"
     assert "cut off at the output limit" in model.prompts[1]
+
+
+def test_openai_clients_length_error_on_a_cut_off_constrained_reply_is_a_retry_not_an_outage():
+    from openai.types.chat import ChatCompletion
+
+    class CutsOffOnce(ScriptedChatModel):
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            if not self.keys_called:
+                self.keys_called.append("cut")
+                raise openai.LengthFinishReasonError(completion=ChatCompletion.construct(usage=None))
+            return super()._generate(messages, stop, run_manager, **kwargs)
+
+    model = CutsOffOnce(default=json_reply({"routes": [{"agent": "episodic", "instruction": "x"}]}))
+    assert ask(model).routes[0].agent == "episodic"
+    assert "cut off at the output limit" in model.prompts[0]
