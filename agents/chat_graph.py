@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from agents.context import ChatContext
 from agents.errors import AgentError
-from agents.offline_answer import offline_answer
+from agents.offline_answer import elide, offline_answer
 from agents.prompts import ANSWER_PROMPT, QUERY_PROMPT
 from agents.query_analysis import QueryAnalysis, analyse_offline
 from agents.redact import Redactor
@@ -34,6 +34,8 @@ CHAT_TURN = "chat-turn:"  # source-id prefix of the user's questions to the assi
 QUESTION_SLACK = 6  # extra hits fetched so that dropping earlier questions still leaves k
 HISTORY_TURNS = 6
 ITEM_CHARS = 600
+# a local model reads slowly and gets lost in long prompts: fewer, shorter items (about 600 tokens in all)
+LOCAL_K, LOCAL_ITEM_CHARS = 6, 400
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
@@ -92,13 +94,13 @@ def _secrets_to_withhold(ctx: ChatContext) -> tuple[list[str], dict[str, str]]:
     return hidden, shown
 
 
-def _item(n: int, hit: Any, text: str) -> dict[str, Any]:
+def _item(n: int, hit: Any, text: str, chars: int) -> dict[str, Any]:
     return {
         "n": n,
         "type": hit.type,
         "id": hit.id,
         "time": hit.time,
-        "text": text[:ITEM_CHARS],
+        "text": elide(text, chars),
         "sources": list(hit.sources),
         "observation_ids": list(hit.observation_ids),
     }
@@ -148,8 +150,10 @@ def build_chat_graph(model: Any | None) -> Any:
         hidden, shown = _secrets_to_withhold(ctx)
         scrub = Redactor(known_values=tuple(hidden))
         with ctx.call.lock:
-            hits = _find(ctx, state["question"], analysis)
-            items = [_item(n, hit, scrub.redact(_hit_text(ctx, hit, shown))) for n, hit in enumerate(hits, 1)]
+            local = ctx.profile.local and model is not None
+            hits = _find(ctx, state["question"], analysis, min(ctx.k, LOCAL_K) if local else ctx.k)
+            chars = LOCAL_ITEM_CHARS if local else ITEM_CHARS
+            items = [_item(n, h, scrub.redact(_hit_text(ctx, h, shown)), chars) for n, h in enumerate(hits, 1)]
             core = [scrub.redact(f"{b['label']}: {b['value']}") for b in ctx.store.memories.list_recent("core", 20)]
         return {"items": items, "core": core}
 
@@ -208,16 +212,16 @@ def build_chat_graph(model: Any | None) -> Any:
     return graph.compile()
 
 
-def _find(ctx: ChatContext, question: str, analysis: dict[str, Any]) -> list[Any]:
+def _find(ctx: ChatContext, question: str, analysis: dict[str, Any], k: int) -> list[Any]:
     """Search the topics inside the time range; a time-only question lists what is dated in the range."""
     topics, since, until = analysis.get("topics") or [], analysis.get("since"), analysis.get("until")
-    timed, depth = bool(since or until), ctx.k + QUESTION_SLACK
+    timed, depth = bool(since or until), k + QUESTION_SLACK
     hits = _not_questions(ctx.store.search(" ".join(topics), k=depth, since=since, until=until)) if topics else []
     if not hits and timed:
         hits = _not_questions(ctx.store.in_time_range(since, until, k=depth))
     if not hits:
         hits = _not_questions(ctx.store.search(" ".join(topics) or question, k=depth))
-    return hits[: ctx.k]
+    return hits[:k]
 
 
 def _not_questions(hits: list[Any]) -> list[Any]:
