@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -97,7 +98,7 @@ def build_capture_pipeline(
     ocr: OcrEngine | None = None,
     image_embedder: ImageEmbedder | None = None,
     status: StatusBoard | None = None,
-    store_lock: Any = None,
+    submit: Callable[[Callable[[], Any]], Any] | None = None,
 ) -> CapturePipeline:
     """Frame store, exclusion rules, dedupe, OCR, image vectors and status wired for one memory store."""
     cap = settings.capture
@@ -114,7 +115,7 @@ def build_capture_pipeline(
         image_index=make_image_index(store, settings, embedder),
         max_width=cap.frame_max_width,
         max_frame_bytes=cap.frame_max_bytes,
-        store_lock=store_lock,
+        submit=submit,
     )
 
 
@@ -198,17 +199,16 @@ def make_chat_model(settings: Settings) -> Any:
     return build_chat_model(spec)
 
 
-def make_llm_caller(store: MemoryStore, settings: Settings, lock: Any = None) -> LLMCaller:
-    """Model calls charged to the per-hour token budget kept in the database (``lock``: the shared store lock)."""
+def make_llm_caller(store: MemoryStore, settings: Settings) -> LLMCaller:
+    """Model calls charged to the per-hour token budget kept in the database."""
     from agents.llm_call import LLMCaller
     from agents.token_budget import TokenBudget
     from stores.llm_usage import UsageLedger
 
-    budget = TokenBudget(UsageLedger(store.db), settings.llm.tokens_per_hour)
-    return LLMCaller(budget) if lock is None else LLMCaller(budget, lock)
+    return LLMCaller(TokenBudget(UsageLedger(store.db), settings.llm.tokens_per_hour))
 
 
-def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, lock: Any = None) -> Memorizer:
+def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) -> Memorizer:
     """The memorize pipeline: the LangGraph memorize graph when a model is given, else the offline memorizer."""
     from agents.context import MemorizeContext
     from agents.memorize_graph import build_memorize_graph
@@ -219,7 +219,7 @@ def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, lo
     if model is not None:
         context = MemorizeContext(
             store,
-            make_llm_caller(store, settings, lock),
+            make_llm_caller(store, settings),
             profile=make_llm_profile(settings),
             capabilities=make_capabilities(store.data_dir),
         )
@@ -233,7 +233,7 @@ def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, lo
     )
 
 
-def make_chat(store: MemoryStore, settings: Settings, model: Any = None, lock: Any = None) -> Chat:
+def make_chat(store: MemoryStore, settings: Settings, model: Any = None) -> Chat:
     """The chat service: the chat graph with the model (or offline answers), threads kept in the database."""
     from agents.chat_graph import Chat, build_chat_graph
     from agents.context import ChatContext
@@ -244,7 +244,7 @@ def make_chat(store: MemoryStore, settings: Settings, model: Any = None, lock: A
         ChatContext(
             store,
             ChatThreads(store.db),
-            make_llm_caller(store, settings, lock),
+            make_llm_caller(store, settings),
             allow_medium_vault=settings.llm.allow_medium_vault_in_prompts,
             profile=make_llm_profile(settings),
             capabilities=make_capabilities(store.data_dir),
@@ -253,12 +253,14 @@ def make_chat(store: MemoryStore, settings: Settings, model: Any = None, lock: A
 
 
 # -- desktop app -----------------------------------------------------------------------------------
-def make_gui_capture(store: MemoryStore, settings: Settings, store_lock: Any) -> CaptureLoop | None:
-    """The screen capture loop for the desktop app, sharing the engine's store lock; None without a display."""
+def make_gui_capture(
+    store: MemoryStore, settings: Settings, submit: Callable[[Callable[[], Any]], Any]
+) -> CaptureLoop | None:
+    """The screen capture loop for the desktop app, writing through engine jobs; None without a display."""
     if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") == "offscreen":
         log.info("no display to capture: screen capture is off")
         return None
-    pipeline = build_capture_pipeline(store, settings, store_lock=store_lock)
+    pipeline = build_capture_pipeline(store, settings, submit=submit)
     return build_capture_loop(pipeline, settings)
 
 
@@ -286,7 +288,7 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     engine = Engine()
     engine.start()
     log.info("engine thread started")
-    services = Services(data_dir, settings, engine.store_lock, factories or Factories(capture_loop=make_gui_capture))
+    services = Services(data_dir, settings, engine.call, factories or Factories(capture_loop=make_gui_capture))
     bridge = Bridge(engine, services)
     log.info("bridge ready")
     window = MainWindow()
@@ -318,7 +320,36 @@ def run_gui(data_dir: Path) -> int:
     gui.window.show()
     gui.tray.show()
     log.info("window shown")
+    return run_until_quit(app, gui, instance)
+
+
+def run_until_quit(app: Any, gui: Any, instance: Any) -> int:
+    """Serve CLI clients and run the event loop; at quit close everything within the quit budget and exit.
+
+    When something is still running after that (OCR of a frame in flight, a long client job), the process
+    exits at once instead of waiting for it: everything committed is durable, the rest was never reported.
+    """
+    from mirix_app.owner_service import RunHandler
+
+    instance.run_handler = RunHandler(gui.engine, gui.services)
+    code = 1
     try:
-        return int(app.exec())
+        code = int(app.exec())
     finally:
-        gui.close()
+        instance.close()
+        closed = gui.close()
+        instance.release()
+        log.info("closed%s", "" if closed else " (left work in flight behind)")
+    if not closed or any(t.name == "capture-worker" and t.is_alive() for t in threading.enumerate()):
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """Exit without waiting for daemon threads in native code (OCR) that would abort the interpreter's exit."""
+    import sys
+
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

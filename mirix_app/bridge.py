@@ -67,7 +67,6 @@ class Bridge(QObject):
         self,
         job: Callable[[], Any],
         deliver: Callable[[Any], None],
-        locked: bool = True,
         fail: Callable[[str], None] | None = None,
         key: str = "",
     ) -> Future[Any] | None:
@@ -77,7 +76,7 @@ class Bridge(QObject):
             if key in self._in_flight:
                 return None
             self._in_flight.add(key)
-        future = self.engine.submit(job, locked=locked)
+        future = self.engine.submit(job)
         future.add_done_callback(lambda f: self._settle(f, deliver, fail or self.error.emit, key))
         return future
 
@@ -138,7 +137,6 @@ class Bridge(QObject):
         self._run(
             lambda: self.services.ask(question, screen_minutes, self.chat_token.emit),
             self.chat_reply.emit,
-            locked=not self.services.llm_active,
             fail=self.chat_failed.emit,
         )
 
@@ -251,7 +249,7 @@ class Bridge(QObject):
             if summary:
                 self.memorized.emit(summary)
 
-        self._run(self.services.memorize_if_due, done, locked=not self.services.llm_active, key="memorize")
+        self._run(self.services.memorize_if_due, done, key="memorize")
 
     # -- settings -----------------------------------------------------------------------------
     @Slot()

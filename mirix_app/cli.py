@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import json
 import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
-from mirix_app import __version__, cli_agents, cli_capture
+from mirix_app import __version__, cli_agents, cli_capture, cli_io, cli_owner
 from mirix_app.app import load_app_settings, open_store, quiet_third_party_logs
 from mirix_app.capture.status import capture_summary
 from mirix_app.chat_import import LineError, read_chat_jsonl
@@ -29,12 +30,8 @@ TYPE_CHOICES = [*MEMORY_TYPES, "vault", OBSERVATION]
 IMPORT_BATCH = 500
 
 
-def _err(message: str) -> None:
-    sys.stderr.write(message + "\n")
-
-
-def _out(text: str, stream: TextIO | None = None) -> None:
-    (stream or sys.stdout).write(text + "\n")
+_err = cli_io.err
+_out = cli_io.out
 
 
 def _passphrase_from_user(data_dir: Path) -> str | None:
@@ -47,7 +44,20 @@ def _passphrase_from_user(data_dir: Path) -> str | None:
     return secret
 
 
-def _open(args: argparse.Namespace) -> MemoryStore:
+@contextlib.contextmanager
+def _open(args: argparse.Namespace) -> Iterator[MemoryStore]:
+    """The memory for this command: the owner's open store when serving a client, else opened (and closed) here."""
+    served = cli_io.served_store()
+    if served is not None:
+        yield served
+        return
+    with _unlock(args) as store:
+        for notice in store.notices:
+            _err(notice)
+        yield store
+
+
+def _unlock(args: argparse.Namespace) -> MemoryStore:
     data_dir = args.data_dir
     settings = load_app_settings(data_dir)
     passphrase = os.environ.get("MIRIX_PASSPHRASE")
@@ -166,6 +176,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_reindex(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        _err("rebuilding the vector index from the database...")
+
+        def progress(done: int, total: int) -> None:
+            _err(f"  {done}/{total}")
+
+        count = store.reindex(progress)
+    _out(f"re-indexed {count} item(s)")
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     from mirix_app.app import run_gui
 
@@ -210,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("stats", help="counts per memory type, inbox, sizes on disk")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
+    p = sub.add_parser("reindex", help="rebuild the vector index from the encrypted database (with progress)")
+    p.set_defaults(func=cmd_reindex)
     cli_capture.register(sub)
     cli_agents.register(sub)
     return parser
@@ -219,10 +243,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mirix-app`` command."""
     multiprocessing.freeze_support()  # the Chroma worker is a spawned process, also in a frozen bundle
     parser = build_parser()
-    args = parser.parse_args(argv)
+    raw = list(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(raw)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     quiet_third_party_logs()
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()
+    if getattr(args, "func", cmd_gui) is cmd_gui:
+        return run_command(args)
+    try:
+        return cli_owner.run(args, raw, run_command)
+    except UserFacingError as error:
+        _err(f"error: {error}")
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run one parsed command here (as the owner, or for a client) and turn its errors into exit codes."""
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
     try:
         return func(args)

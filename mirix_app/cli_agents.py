@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
+from mirix_app import cli_io
 from mirix_app.app import load_app_settings, make_chat, make_chat_model, make_memorizer
 from stores.errors import NotFoundError, UserFacingError
 
@@ -41,29 +41,28 @@ def cmd_memorize(args: argparse.Namespace) -> int:
     with _cli()._open(args) as store:
         memorizer = make_memorizer(store, settings, model)
         if model is None and not args.offline:
-            sys.stderr.write("no LLM configured: using the offline memorizer\n")
+            cli_io.write_err("no LLM configured: using the offline memorizer\n")
 
         def progress(line: str) -> None:
-            sys.stderr.write(line + "\n")
-            sys.stderr.flush()
+            cli_io.write_err(line + "\n")
 
         report = memorizer.run(until_empty=args.until_empty, offline=args.offline, progress=progress)
         counts = store.observations.counts()
-    sys.stdout.write(report.summary() + f"; {counts['pending']} pending\n")
+    cli_io.write_out(report.summary() + f"; {counts['pending']} pending\n")
     return EXIT_PARTIAL if report.failed or report.waiting else EXIT_OK
 
 
 def _print_answer(answer: Any, as_json: bool) -> None:
     if as_json:
-        sys.stdout.write(json.dumps(answer.to_dict()) + "\n")
+        cli_io.write_out(json.dumps(answer.to_dict()) + "\n")
         return
-    sys.stdout.write(answer.text.rstrip() + "\n")
+    cli_io.write_out(answer.text.rstrip() + "\n")
     if answer.citations:
-        sys.stdout.write("\ncitations:\n")
+        cli_io.write_out("\ncitations:\n")
     for item in answer.citations:
         sources = ", ".join(item["sources"]) or "-"
-        sys.stdout.write(f"  [{item['n']}] {item['type']} {item['id']}  sources: {sources}\n")
-    sys.stdout.write(f"\n(thread {answer.thread_id}; {answer.mode})\n")
+        cli_io.write_out(f"  [{item['n']}] {item['type']} {item['id']}  sources: {sources}\n")
+    cli_io.write_out(f"\n(thread {answer.thread_id}; {answer.mode})\n")
 
 
 def _read_questions(path: Path) -> list[tuple[str, str]]:
@@ -81,8 +80,7 @@ def _read_questions(path: Path) -> list[tuple[str, str]]:
 def _ask_batch(chat: Any, path: Path) -> int:
     for question_id, question in _read_questions(path):
         answer = chat.ask(question, remember=False)
-        sys.stdout.write(json.dumps({"id": question_id, **answer.to_dict()}) + "\n")
-        sys.stdout.flush()
+        cli_io.write_out(json.dumps({"id": question_id, **answer.to_dict()}) + "\n")
     return EXIT_OK
 
 
@@ -101,14 +99,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except NotFoundError as error:
             raise UserFacingError(str(error)) from None
     if stream is not None:
-        sys.stderr.write("\n")
+        cli_io.write_err("\n")
     _print_answer(answer, args.json)
     return EXIT_OK
 
 
 def _stream_to_stderr(token: str) -> None:
-    sys.stderr.write(token)
-    sys.stderr.flush()
+    cli_io.write_err(token)
 
 
 def register(sub: Any) -> None:

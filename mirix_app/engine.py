@@ -1,4 +1,4 @@
-"""The engine thread: one asyncio loop that runs every database, Chroma and model job, one at a time."""
+"""The engine thread: the owner's one writer, an asyncio loop that runs every database and vector-index job."""
 
 from __future__ import annotations
 
@@ -7,24 +7,31 @@ import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class EngineStopped(RuntimeError):
+    """A job was submitted after the engine stopped (the app is quitting)."""
 
 
 class Engine:
     """Owns a thread with an asyncio event loop; ``submit`` queues a blocking job on it and returns a Future.
 
-    Jobs run in submission order on the engine thread, so the objects they touch (the store's connection,
-    the graphs) are only ever used from that thread and from capture (which takes ``store_lock``).
+    Jobs run one at a time in submission order, so the store's connection and the vector index are only ever
+    used from this thread: the GUI, capture and socket clients submit jobs instead of sharing a lock.
     """
 
-    def __init__(self, store_lock: threading.RLock | None = None, name: str = "mirix-engine") -> None:
-        self.store_lock = store_lock or threading.RLock()
+    def __init__(self, name: str = "mirix-engine") -> None:
         self._name = name
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
+        self._pending: set[concurrent.futures.Future[Any]] = set()
+        self._guard = threading.Lock()
 
     def start(self) -> None:
         if self._thread is not None:
@@ -47,32 +54,49 @@ class Engine:
     def running(self) -> bool:
         return self._loop is not None and self._loop.is_running()
 
-    def submit(self, job: Callable[[], Any], locked: bool = True) -> concurrent.futures.Future[Any]:
-        """Run ``job()`` on the engine thread (under ``store_lock`` unless the job locks for itself)."""
-        if self._loop is None:
-            raise RuntimeError("the engine is not started")
+    def submit(self, job: Callable[[], T]) -> concurrent.futures.Future[T]:
+        """Run ``job()`` on the engine thread after the jobs already queued."""
+        with self._guard:
+            if self._loop is None:
+                raise EngineStopped("the engine is not running")
 
-        async def run() -> Any:
-            if not locked:
-                return job()
-            with self.store_lock:
+            async def run() -> T:
                 return job()
 
-        return asyncio.run_coroutine_threadsafe(run(), self._loop)
+            future = asyncio.run_coroutine_threadsafe(run(), self._loop)
+            self._pending.add(future)
+        future.add_done_callback(self._pending.discard)
+        return future
+
+    def call(self, job: Callable[[], T], timeout: float | None = None) -> T:
+        """Run ``job()`` on the engine thread and wait for it (at once when already on that thread)."""
+        if self.on_thread():
+            return job()
+        return self.submit(job).result(timeout)
 
     def on_thread(self) -> bool:
         return threading.current_thread() is self._thread
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Finish the jobs already queued, then stop the loop and join the thread."""
-        if self._loop is None or self._thread is None:
-            return
-        done = self.submit(lambda: None, locked=False)
+    def stop(self, timeout: float = 10.0) -> bool:
+        """Finish the jobs already queued (up to ``timeout``), then stop; True when the thread ended in time.
+
+        Jobs still queued after the timeout are cancelled, so nobody waits on them forever.
+        """
+        with self._guard:
+            loop, thread = self._loop, self._thread
+            if loop is None or thread is None:
+                return True
+            done = asyncio.run_coroutine_threadsafe(asyncio.sleep(0), loop)
         try:
             done.result(timeout)
         except concurrent.futures.TimeoutError:
-            log.warning("engine: queued jobs did not finish within %.0f s", timeout)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout)
+            log.warning("engine: queued jobs did not finish within %.1f s; leaving them", timeout)
+        with self._guard:
+            self._loop = None
+            pending, self._pending = list(self._pending), set()
+        for future in pending:
+            future.cancel()
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(max(0.1, timeout))
         self._thread = None
-        self._loop = None
+        return not thread.is_alive()

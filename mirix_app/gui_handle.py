@@ -1,12 +1,15 @@
-"""The running desktop app's parts, and how to shut them down in order."""
+"""The running desktop app's parts, and how to shut them down in order without waiting on a backlog."""
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
+
+QUIT_BUDGET_S = 1.5
 
 
 @dataclass
@@ -19,14 +22,24 @@ class Gui:
     engine: Any
     services: Any
 
-    def close(self, timeout: float = 90.0) -> None:
-        """Stop timers, stop capture and close the stores on the engine thread, then stop the engine."""
+    def close(self, timeout: float = QUIT_BUDGET_S) -> bool:
+        """Stop timers and capture intake, close the stores on the engine thread, stop the engine.
+
+        Never waits longer than ``timeout`` in all: frames waiting for OCR are dropped (never stored), a
+        job still running (a long import, a model call) is left behind, and committed data is durable
+        anyway. Returns True when everything closed in time.
+        """
+        deadline = time.monotonic() + timeout
         self.bridge.stop()
+        self.services.stop_capture_intake()
+        closed = True
         if self.engine.running:
             try:
-                self.engine.submit(self.services.shutdown).result(timeout)
+                self.engine.submit(self.services.shutdown).result(max(0.1, deadline - time.monotonic()))
             except Exception as error:  # noqa: BLE001 - closing must go on
-                log.warning("shutdown: %s", error)
-            self.engine.stop(timeout)
+                log.warning("shutdown did not finish in time: %s", error)
+                closed = False
+            closed = self.engine.stop(max(0.1, deadline - time.monotonic())) and closed
         self.tray.icon.hide()
         self.window.close()
+        return closed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,16 +45,17 @@ class Factories:
     """How the services build what they need; tests swap the model and the capture loop."""
 
     chat_model: Callable[[Settings], Any] = app.make_chat_model
-    capture_loop: Callable[[MemoryStore, Settings, Any], Any] | None = None
+    # (store, settings, submit): ``submit(job)`` runs a database job on the engine thread and returns its result
+    capture_loop: Callable[[MemoryStore, Settings, Callable[[Callable[[], Any]], Any]], Any] | None = None
 
 
 @dataclass
 class Services:
-    """Everything the GUI asks for, run only on the engine thread (or under ``lock``)."""
+    """Everything the GUI asks for, run only on the engine thread (capture submits its writes there too)."""
 
     data_dir: Path
     settings: Settings
-    lock: Any
+    submit: Callable[[Callable[[], Any]], Any]
     factories: Factories = field(default_factory=Factories)
     store: MemoryStore | None = None
     chat: Any = None
@@ -66,11 +66,6 @@ class Services:
     model_ready: bool = False
     disk_cache: int = 0
     disk_at: float = -1e9
-
-    @property
-    def llm_active(self) -> bool:
-        """True when answers and memorizing use a model (those jobs take the store lock only around DB work)."""
-        return self.memorizer is not None and self.memorizer.has_llm
 
     # -- unlock -------------------------------------------------------------------------------
     def setup_info(self) -> SetupInfo:
@@ -102,8 +97,8 @@ class Services:
             model = self.factories.chat_model(self.settings)
         except Exception as error:  # noqa: BLE001 - a broken LLM config must not stop the app: answer offline
             log.warning("LLM unavailable, answering offline: %s", error)
-        self.chat = app.make_chat(store, self.settings, model, self.lock)
-        self.memorizer = app.make_memorizer(store, self.settings, model, self.lock)
+        self.chat = app.make_chat(store, self.settings, model)
+        self.memorizer = app.make_memorizer(store, self.settings, model)
         progress("Starting capture…", 3, 4)
         self._start_capture()
         self.model_ready = True
@@ -113,27 +108,34 @@ class Services:
     def _start_capture(self) -> None:
         if self.factories.capture_loop is None or self.capture is not None:
             return
-        self.capture = self.factories.capture_loop(self._store(), self.settings, self.lock)
+        self.capture = self.factories.capture_loop(self._store(), self.settings, self.submit)
         if self.capture is not None:
             self.capture.start()
 
-    def shutdown(self, timeout: float = 60.0) -> None:
-        """Stop capture (it finishes the frames it queued), then close the stores."""
+    def stop_capture_intake(self) -> None:
+        """Any thread: stop grabbing and drop the frames waiting for OCR (none of them is stored yet)."""
+        capture = self.capture
+        if capture is not None:
+            capture.stop_intake()
+
+    def shutdown(self, timeout: float = 0.5) -> None:
+        """On the engine thread: stop capture without waiting on its backlog, then close the stores.
+
+        A frame still in OCR is dropped when it finishes (its write job finds the engine gone); anything
+        already written is durable, and the vector outbox is drained at the next start.
+        """
         if self.capture is not None:
-            self.capture.stop(timeout=timeout)
+            self.capture.stop(timeout=timeout, final_sync=False, drain=False)
             self.capture = None
-            if any(t.name == "capture-worker" and t.is_alive() for t in threading.enumerate()):
-                log.warning("capture is still writing a frame; leaving the database open for it")
-                return
         if self.store is not None:
-            self.store.close()
+            self.store.close(vector_timeout=timeout)
             self.store = None
 
     # -- chat ---------------------------------------------------------------------------------
     def ask(self, question: str, screen_minutes: int, on_token: Callable[[str], None]) -> ChatReply:
         store = self._store()
         if self.chat is None:
-            self.chat = app.make_chat(store, self.settings, None, self.lock)
+            self.chat = app.make_chat(store, self.settings, None)
         text = question
         if screen_minutes > 0:
             screen = self.recent_screen_text(screen_minutes)

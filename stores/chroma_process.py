@@ -116,12 +116,12 @@ class ProcessClient:
         self.call(("open", name, {**config, "configuration": configuration}))
         return ProcessCollection(self, name, embedding_function)
 
-    def close(self) -> None:
-        """Stop the worker (it also stops by itself when the app exits)."""
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the worker (it also stops by itself when the app exits); killed when it does not stop in time."""
         if not self._process.is_alive():
             return
         with contextlib.suppress(ChromaProcessError):
             self.call(None)
-        self._process.join(timeout=10)
+        self._process.join(timeout=timeout)
         if self._process.is_alive():
             self._process.kill()

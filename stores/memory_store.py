@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from stores import keys
+from stores.chroma_process import ProcessClient
 from stores.database import open_encrypted
 from stores.embedders import MiniLMEmbedder, TextEmbedder
 from stores.errors import DataDirError, NotFoundError
@@ -25,12 +27,14 @@ from stores.rows import fetch_dicts
 from stores.schema import migrate
 from stores.search_index import SearchIndex
 from stores.timeutil import to_epoch
+from stores.vector_health import index_problem, requeue_everything, wipe_local_index
 from stores.vector_sync import VectorSync
 from stores.vectors import VectorIndex, make_client
 
 log = logging.getLogger(__name__)
 
 DB_FILE = "memory.db"
+CREATING_FILE = "creating-memory"  # present only while a new database is being made
 CHROMA_DIR = "chroma"
 
 
@@ -61,8 +65,27 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def _open_vectors(
+    db: Any, embedder: TextEmbedder, path: Path | None, url: str | None, in_subprocess: bool
+) -> tuple[Any, str | None]:
+    """The Chroma client, and what is wrong with its index (None when it reads and agrees with SQLite)."""
+    client = None
+    try:
+        client = make_client(path, url, in_subprocess=in_subprocess)
+        return client, index_problem(db, VectorIndex(client, embedder))
+    except Exception as error:  # noqa: BLE001 - an unreadable index is rebuilt, never a reason to fail
+        if path is None:
+            raise
+        return client, f"unreadable ({type(error).__name__}: {str(error)[:200]})"
+
+
 def _open_database(data_dir: Path, passphrase: str | None, prefer_passphrase: bool) -> tuple[Any, bytes]:
     db_path = data_dir / DB_FILE
+    creating = data_dir / CREATING_FILE
+    if creating.exists():  # a creation that died half-way (killed, disk full): nothing in it was ever reported
+        log.warning("removing a half-created memory database left by an interrupted first start")
+        _remove_database_files(data_dir)
+        creating.unlink()
     info = keys.read_keyinfo(data_dir)
     if info is not None:
         key = keys.existing_key(info, passphrase)
@@ -70,16 +93,22 @@ def _open_database(data_dir: Path, passphrase: str | None, prefer_passphrase: bo
     if db_path.exists():
         raise DataDirError(f"{db_path} exists but {keys.KEYINFO_FILE} is missing: cannot tell how to unlock it.")
     key, info = keys.new_key(passphrase, prefer_passphrase)
+    creating.touch(mode=0o600)
     try:
         db = open_encrypted(db_path, key)
         migrate(db)
         keys.write_keyinfo(data_dir, info)
     except BaseException:
         keys.forget_new_key(info)
-        for leftover in data_dir.glob(DB_FILE + "*"):
-            leftover.unlink()
+        _remove_database_files(data_dir)
         raise
+    creating.unlink()
     return db, key
+
+
+def _remove_database_files(data_dir: Path) -> None:
+    for leftover in data_dir.glob(DB_FILE + "*"):
+        leftover.unlink()
 
 
 class MemoryStore:
@@ -103,6 +132,9 @@ class MemoryStore:
         self.vector_sync = VectorSync(db, self.vectors, self._vector_source)
         self.searcher = HybridSearcher(self.index, self.vectors)
         self.frame_key = keys.subkey(master_key, "frame files")
+        self.notices: list[str] = []  # what opening repaired, for the user to read
+        self._vector_process = False
+        self._chroma_path: Path | None = None
 
     @classmethod
     def open(
@@ -115,21 +147,45 @@ class MemoryStore:
         drain: bool = True,
         vector_process: bool = False,
     ) -> MemoryStore:
-        """Unlock and open a data dir (creating it on first use); repairs unsynced vectors when ``drain``."""
+        """Unlock and open a data dir (creating it on first use); repairs unsynced vectors when ``drain``.
+
+        The caller must own the data dir (``stores.owner_lock``). A vector index that cannot be read or has
+        lost items is rebuilt from SQLite, and ``notices`` says so.
+        """
         data_dir = ensure_private_dir(Path(data_dir))
         db, key = _open_database(data_dir, passphrase, prefer_passphrase)
-        migrate(db)
-        client = make_client(None if chroma_url else data_dir / CHROMA_DIR, chroma_url, in_subprocess=vector_process)
-        store = cls(db, key, embedder or MiniLMEmbedder(), client, data_dir)
+        try:
+            migrate(db)
+            embedder = embedder or MiniLMEmbedder()
+            path = None if chroma_url else data_dir / CHROMA_DIR
+            client, problem = _open_vectors(db, embedder, path, chroma_url, vector_process)
+            notices = []
+            if problem is not None and path is not None:
+                log.warning("vector index %s: rebuilding it from the database", problem)
+                wipe_local_index(path, client)
+                client = make_client(path, None, in_subprocess=vector_process)
+                queued = requeue_everything(db)
+                notices.append(f"The vector index was {problem}; rebuilt it from the database ({queued} items).")
+            store = cls(db, key, embedder, client, data_dir)
+        except BaseException:
+            db.close()
+            raise
+        store.notices = notices
+        store._vector_process = vector_process
+        store._chroma_path = path
         if drain:
             store.sync_vectors()
         return store
 
-    def close(self) -> None:
+    def close(self, vector_timeout: float | None = None) -> None:
+        """Close the database and the vector index (``vector_timeout``: how long the Chroma child may take)."""
         self.searcher.close()
         self.db.close()
         if hasattr(self.chroma_client, "close"):
-            self.chroma_client.close()
+            if vector_timeout is not None and isinstance(self.chroma_client, ProcessClient):
+                self.chroma_client.close(vector_timeout)
+            else:
+                self.chroma_client.close()
 
     def __enter__(self) -> MemoryStore:
         return self
@@ -188,6 +244,22 @@ class MemoryStore:
         except NotFoundError:
             return None
         return text, found[0], found[1]
+
+    def reindex(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Rebuild the vector index from SQLite (the truth): empty it, queue every item, index them all."""
+        if self._chroma_path is not None:
+            self.searcher.close()
+            wipe_local_index(self._chroma_path, self.chroma_client)
+            self.chroma_client = make_client(self._chroma_path, None, in_subprocess=self._vector_process)
+        else:
+            with contextlib.suppress(Exception):  # a server or ephemeral client: drop just our collection
+                self.chroma_client.delete_collection(self.vectors.name)
+        self.vectors = VectorIndex(self.chroma_client, self.vectors.embedder)
+        self.vector_sync = VectorSync(self.db, self.vectors, self._vector_source)
+        self.searcher = HybridSearcher(self.index, self.vectors)
+        queued = requeue_everything(self.db)
+        self.vector_sync.drain(progress=progress)
+        return queued
 
     # -- search ----------------------------------------------------------------------------
     def search(

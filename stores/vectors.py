@@ -97,8 +97,9 @@ class VectorIndex:
 
     def __init__(self, client: Any, embedder: TextEmbedder, namespace: str = "mirix") -> None:
         self.embedder = embedder
+        self.name = f"{namespace}-{embedder.name.lower()}-{embedder.dim}".replace("_", "-")
         self._collection = client.get_or_create_collection(
-            name=f"{namespace}-{embedder.name.lower()}-{embedder.dim}".replace("_", "-"),
+            name=self.name,
             embedding_function=MirixEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )

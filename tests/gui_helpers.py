@@ -43,9 +43,9 @@ def copy_dir(source: Path, target: Path) -> Path:
     return target
 
 
-def fake_capture(store: MemoryStore, settings: Settings, lock: Any) -> Any:
+def fake_capture(store: MemoryStore, settings: Settings, submit: Any) -> Any:
     """A real capture loop over an empty fake screen (nothing to OCR), fast ticks, never idle."""
-    pipeline = build_capture_pipeline(store, settings, store_lock=lock)
+    pipeline = build_capture_pipeline(store, settings, submit=submit)
     return build_capture_loop(
         pipeline,
         settings,

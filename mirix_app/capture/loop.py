@@ -80,19 +80,45 @@ class CaptureLoop:
     def paused(self) -> bool:
         return self._paused.is_set()
 
-    def stop(self, timeout: float | None = None) -> None:
-        """Stop grabbing, let the worker finish the frame it is writing and those already queued, then return."""
+    def stop_intake(self) -> None:
+        """Any thread, never blocks: stop grabbing, drop the frames waiting for OCR, drop the one in OCR.
+
+        Nothing dropped here was stored yet, so nothing is lost that was ever reported as kept.
+        """
+        self._stop.set()
+        self.pipeline.stopping.set()
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is not None:
+                self.status.dropped("quit")
+        self._queue.put_nowait(None)
+
+    def stop(self, timeout: float | None = None, final_sync: bool = True, drain: bool = True) -> None:
+        """Stop grabbing; with ``drain`` the worker first stores the frames already queued, else they are dropped.
+
+        Waits at most ``timeout`` for each thread; a worker still in OCR after that finishes on its own
+        (daemon thread) and stores nothing once ``stop_intake`` ran.
+        """
+        if not drain:
+            self.stop_intake()
         self._stop.set()
         if self._ticker is not None:
             self._ticker.join(timeout)
-        self._queue.put(None)
+        if drain:
+            self._queue.put(None)
+        worker_done = True
         if self._worker is not None:
             self._worker.join(timeout)
+            worker_done = not self._worker.is_alive()
         self._ticker = self._worker = None
-        if self._source is not None:
+        if self._source is not None and worker_done:
             self._source.close()
             self._source = None
-        self.pipeline.sync_vectors()
+        if final_sync and worker_done:
+            self.pipeline.sync_vectors()
         self.status.set_state(STOPPED)
         self.save_status()
 
@@ -182,11 +208,11 @@ class CaptureLoop:
     def _work(self) -> None:
         while True:
             item = self._queue.get()
-            if item is None:
+            if item is None or self.pipeline.stopping.is_set():
                 break
             self.pipeline.process(item)
             self.status.set_backlog(self._queue.qsize())
-            if self._queue.empty():
+            if self._queue.empty() and not self.pipeline.stopping.is_set():
                 self.pipeline.sync_vectors()
         self.status.set_backlog(0)
 

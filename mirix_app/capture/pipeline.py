@@ -9,9 +9,10 @@ import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -66,7 +67,7 @@ class CapturePipeline:
         image_index: ImageVectorIndex | None = None,
         max_width: int = 1280,
         max_frame_bytes: int = 150_000,
-        store_lock: threading.Lock | None = None,
+        submit: Callable[[Callable[[], Any]], Any] | None = None,
     ) -> None:
         self.store = store
         self.frames = frames
@@ -79,7 +80,10 @@ class CapturePipeline:
         self.image_index = image_index if self.image_embedder is not None else None
         self.max_width = max_width
         self.max_frame_bytes = max_frame_bytes
-        self.store_lock = store_lock or threading.Lock()
+        # every database and vector-index job goes through ``submit`` (the owner's engine thread in the app;
+        # called in place where the calling thread is the only one using the store: CLI capture and imports)
+        self.submit: Callable[[Callable[[], Any]], Any] = submit or _inline
+        self.stopping = threading.Event()  # set at quit: frames still in OCR are dropped, not written
         self.stage_cpu: Counter[str] = Counter()  # CPU seconds per stage (process-wide clock), for benchmarks
         self.refresh_disk()
 
@@ -122,6 +126,9 @@ class CapturePipeline:
         try:
             return self._process(kept)
         except Exception as error:  # noqa: BLE001 - one bad frame must not stop capture
+            if self.stopping.is_set():
+                log.info("capture: a frame in flight at quit was not stored (%s)", type(error).__name__)
+                return None
             log.exception("capture: a frame could not be stored")
             self.deduper.forget(kept.dedupe_key)
             self.incremental_ocr.forget(kept.dedupe_key)
@@ -130,10 +137,9 @@ class CapturePipeline:
 
     def _process(self, kept: KeptFrame) -> StoredFrame | None:
         frame = kept.frame
-        with self.store_lock:
-            if self._known(kept.source_id):
-                self.status.dropped("duplicate")
-                return None
+        if self.submit(lambda: self._known(kept.source_id)):
+            self.status.dropped("duplicate")
+            return None
         with self.stage("ocr"):
             ocr = self.incremental_ocr.read(kept.dedupe_key, frame.image)
         with self.stage("redact"):
@@ -147,6 +153,8 @@ class CapturePipeline:
                 vector = self.image_embedder.embed_images([image])[0]
         with self.stage("encode"):
             encoded = encode_webp(image, self.max_frame_bytes)
+        if self.stopping.is_set():
+            return None
         with self.stage("encrypt_write"):
             rel, over_budget = self.frames.write(encoded, frame.epoch, frame.monitor)
         stored_bytes = (self.frames.data_dir / rel).stat().st_size
@@ -160,25 +168,30 @@ class CapturePipeline:
             "wm_class": list(frame.window.wm_class),
         }
         when = datetime.fromtimestamp(frame.epoch, UTC).isoformat()
-        try:
-            with self.stage("database"), self.store_lock, self.store.db.atomic():
-                obs_id, created = self.store.observations.add(
-                    NewObservation(
-                        kind="frame",
-                        source_id=kept.source_id,
-                        time=when,
-                        text=text,
-                        app=frame.window.app,
-                        title=title,
-                        monitor=frame.monitor,
-                        frame_file=rel,
-                        meta=meta,
-                    )
-                )
+        record = NewObservation(
+            kind="frame",
+            source_id=kept.source_id,
+            time=when,
+            text=text,
+            app=frame.window.app,
+            title=title,
+            monitor=frame.monitor,
+            frame_file=rel,
+            meta=meta,
+        )
+
+        def write() -> tuple[str, bool]:
+            with self.store.db.atomic():
+                obs_id, created = self.store.observations.add(record)
                 if vector is not None and self.image_index is not None:
                     self.image_index.record(obs_id, vector, frame.epoch, frame.window.app)
                 if over_budget:
                     forget_frame_files(self.store.db, over_budget)
+            return obs_id, created
+
+        try:
+            with self.stage("database"):
+                obs_id, created = self.submit(write)
         except BaseException:
             self.frames.delete([rel])
             raise
@@ -194,13 +207,21 @@ class CapturePipeline:
 
     def sync_vectors(self) -> None:
         """Push text and image vectors of stored frames to Chroma (failures wait in the outbox)."""
-        with self.stage("index"), self.store_lock:
-            self.store.sync_vectors()
-            if self.image_index is not None:
-                try:
-                    self.image_index.sync()
-                except Exception as error:  # noqa: BLE001 - Chroma down: the rows stay unindexed and retry
-                    log.warning("image vector sync postponed: %s", error)
+        with self.stage("index"):
+            try:
+                self.submit(self._sync_vectors)
+            except Exception as error:  # noqa: BLE001 - quitting (engine gone): the outbox waits for the next start
+                if not self.stopping.is_set():
+                    raise
+                log.info("capture: vector sync left for the next start (%s)", type(error).__name__)
+
+    def _sync_vectors(self) -> None:
+        self.store.sync_vectors()
+        if self.image_index is not None:
+            try:
+                self.image_index.sync()
+            except Exception as error:  # noqa: BLE001 - Chroma down: the rows stay unindexed and retry
+                log.warning("image vector sync postponed: %s", error)
 
     def ingest(
         self, frame: Frame, dedupe_key: str | int | None = None, source_id: str | None = None
@@ -208,6 +229,10 @@ class CapturePipeline:
         """``screen`` then ``process`` in the calling thread (imports, ``capture --once``, benchmarks)."""
         kept = self.screen(frame, dedupe_key, source_id)
         return self.process(kept) if kept is not None else None
+
+
+def _inline(job: Callable[[], Any]) -> Any:
+    return job()
 
 
 def _redacted(ocr: OcrResult, title: str) -> tuple[str, str, list[dict], list[tuple[int, ...]], Counter[str]]:

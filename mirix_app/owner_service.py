@@ -1,0 +1,70 @@
+"""The desktop app's answer to CLI clients: run their command on the engine thread against its open store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mirix_app import cli_io, cli_owner
+from mirix_app.owner_protocol import Send
+
+NOT_SERVED = {
+    "gui": "The desktop app is already running.",
+    "capture": "The desktop app is running and captures the screen itself; use its capture controls.",
+}
+
+
+class RunHandler:
+    """Parses a client's command line and runs it as one engine job, streaming its output back."""
+
+    def __init__(self, engine: Any, services: Any) -> None:
+        self.engine = engine
+        self.services = services
+
+    def __call__(self, request: dict[str, Any], send: Send) -> dict[str, Any]:
+        from mirix_app import cli  # late: cli imports the app module that builds this handler
+
+        if self.services.store is None:
+            return {"ok": False, "retry": True, "error": "unlock the memory in the desktop app's window"}
+        parsed = _parse(cli.build_parser(), request.get("argv") or [])
+        if isinstance(parsed, dict):
+            return parsed
+        command = parsed.command or "gui"
+        if command in NOT_SERVED:
+            return {"ok": False, "error": NOT_SERVED[command], "code": 3}
+        cli_owner.absolutize(parsed, request.get("cwd"))
+        parsed.data_dir = self.services.data_dir
+
+        def job() -> int:
+            store = self.services.store
+            with cli_io.serving(_sender(send, "out"), _sender(send, "err"), store):
+                if store is None:
+                    cli_io.err("error: the desktop app's memory was closed")
+                    return cli.EXIT_USER_ERROR
+                return cli.run_command(parsed)
+
+        code = self.engine.submit(job).result()
+        return {"ok": True, "result": {"exit": int(code)}}
+
+
+def _sender(send: Send, event: str) -> cli_io.Write:
+    return lambda text: send({"event": event, "text": text})
+
+
+class _UsageError(Exception):
+    """argparse found the command line unusable (raised instead of printing and exiting)."""
+
+
+def _parse(parser: Any, argv: list[str]) -> Any:
+    """The parsed command line, or a final error answer (the client checked it already; versions may differ)."""
+
+    def error(message: str) -> None:
+        raise _UsageError(message)
+
+    parser.error = error
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        for sub in action.choices.values():
+            sub.error = error
+    try:
+        return parser.parse_args([str(a) for a in argv])
+    except (_UsageError, SystemExit) as failure:
+        return {"ok": False, "error": f"usage: {failure}", "code": 2}
