@@ -22,6 +22,7 @@ from mirix_app.capture.screen_source import MssScreenSource, ScreenSource
 from mirix_app.capture.status import StatusBoard
 from mirix_app.settings import CaptureSettings, Settings, load_settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
+from stores.errors import UserFacingError
 from stores.frames import FrameStore
 from stores.image_vectors import ImageVectorIndex
 from stores.memory_store import MemoryStore, ensure_private_dir
@@ -44,7 +45,9 @@ def make_embedder(settings: Settings) -> TextEmbedder:
         return HashingEmbedder()
     if settings.embedder == "minilm":
         return MiniLMEmbedder()
-    raise ValueError(f"unknown embedder {settings.embedder!r} (expected 'minilm' or 'hashing')")
+    raise UserFacingError(
+        f"Unknown embedder {settings.embedder!r} in settings.json or MIRIX_EMBEDDER (expected 'minilm' or 'hashing')."
+    )
 
 
 def quiet_third_party_logs() -> None:

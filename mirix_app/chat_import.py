@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from stores.errors import UserFacingError
 from stores.observations import NewObservation
 from stores.timeutil import parse_time
 
@@ -43,15 +45,40 @@ def _message(obj: object) -> NewObservation:
     )
 
 
-def read_chat_jsonl(path: Path) -> Iterator[NewObservation | LineError]:
-    """Yield one observation per good line and a LineError per bad one; blank lines are skipped."""
-    with path.open("r", encoding="utf-8", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+@dataclass(frozen=True)
+class ChatLine:
+    """A good line: its number and the observation it becomes."""
+
+    line: int
+    message: NewObservation
+
+
+def read_chat_jsonl(path: Path) -> Iterator[ChatLine | LineError]:
+    """Yield a ChatLine per good line and a LineError per bad one (bad JSON, bad UTF-8); blank lines are skipped."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
                 continue
             try:
-                yield _message(json.loads(line))
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                yield LineError(number, f"not valid UTF-8 (byte {error.start + 1} of the line)")
+                continue
+            try:
+                yield ChatLine(number, _message(json.loads(line)))
             except json.JSONDecodeError as error:
                 yield LineError(number, f"not valid JSON ({error.msg})")
             except ValueError as error:
                 yield LineError(number, str(error))
+
+
+def check_import_file(path: Path) -> None:
+    """A clear error unless ``path`` is a regular, readable file."""
+    if path.is_dir():
+        raise UserFacingError(f"{path} is a directory, not a file.")
+    if not path.exists():
+        raise UserFacingError(f"No such file: {path}")
+    if not path.is_file():
+        raise UserFacingError(f"{path} is not a regular file.")
+    if not os.access(path, os.R_OK):
+        raise UserFacingError(f"Cannot read {path}: permission denied.")

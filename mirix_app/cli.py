@@ -17,17 +17,19 @@ from typing import Any
 from mirix_app import __version__, cli_agents, cli_capture, cli_io, cli_owner
 from mirix_app.app import load_app_settings, open_store, quiet_third_party_logs
 from mirix_app.capture.status import capture_summary
-from mirix_app.chat_import import LineError, read_chat_jsonl
+from mirix_app.chat_import import check_import_file, read_chat_jsonl
+from mirix_app.cli_errors import user_error
+from mirix_app.cli_import import ChatImport
 from mirix_app.settings import default_data_dir
 from stores.errors import KeyUnavailableError, UserFacingError
 from stores.keys import read_keyinfo
 from stores.memory_store import MemoryStore
 from stores.memory_types import MEMORY_TYPES, OBSERVATION
-from stores.observations import NewObservation
+from stores.redaction import redact_text
+from stores.timeutil import to_epoch
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_USER_ERROR = 0, 1, 2, 3
 TYPE_CHOICES = [*MEMORY_TYPES, "vault", OBSERVATION]
-IMPORT_BATCH = 500
 
 
 _err = cli_io.err
@@ -75,32 +77,20 @@ def _unlock(args: argparse.Namespace) -> MemoryStore:
 # -- commands ------------------------------------------------------------------------------------
 def cmd_import_chat(args: argparse.Namespace) -> int:
     path = Path(args.file)
-    if not path.is_file():
-        raise UserFacingError(f"No such file: {path}")
-    failed = new = seen = 0
+    check_import_file(path)
+    report = ChatImport(path)
     with _open(args) as store:
-        batch: list[NewObservation] = []
-
-        def flush() -> None:
-            nonlocal new
-            new += store.observations.add_many(batch)[1]
-            batch.clear()
-
         for item in read_chat_jsonl(path):
-            if isinstance(item, LineError):
-                failed += 1
-                _err(f"{path}:{item.line}: skipped: {item.reason}")
-                continue
-            batch.append(item)
-            seen += 1
-            if len(batch) >= IMPORT_BATCH:
-                flush()
-                _err(f"  {seen} messages read...")
-        flush()
+            report.take(store, item)
+        report.flush(store)
         _err("indexing vectors...")
         store.sync_vectors()
-    _out(f"imported {new} new message(s), {seen - new} already present, {failed} line(s) failed")
-    return EXIT_PARTIAL if failed else EXIT_OK
+    _out(
+        f"imported {report.new} new message(s), {report.present} already present, "
+        f"{report.differ} differ from the stored message with the same id (not imported), "
+        f"{report.failed} line(s) failed"
+    )
+    return EXIT_PARTIAL if report.failed or report.differ else EXIT_OK
 
 
 def _search_kwargs(args: argparse.Namespace) -> dict[str, Any]:
@@ -109,7 +99,10 @@ def _search_kwargs(args: argparse.Namespace) -> dict[str, Any]:
 
 def _print_hits(query_id: str | None, hits: Sequence[Any], as_json: bool) -> None:
     if as_json:
-        rows = [{"type": h.type, "id": h.id, "score": h.score, "text": h.text, "sources": h.sources} for h in hits]
+        rows = [
+            {"type": h.type, "id": h.id, "score": h.score, "text": redact_text(h.text), "sources": h.sources}
+            for h in hits
+        ]
         _out(json.dumps({"id": query_id, "hits": rows} if query_id is not None else {"hits": rows}))
         return
     if not hits:
@@ -117,7 +110,7 @@ def _print_hits(query_id: str | None, hits: Sequence[Any], as_json: bool) -> Non
     for rank, hit in enumerate(hits, start=1):
         when = f" [{hit.time[:16]}]" if hit.time else ""
         sources = f"  (sources: {', '.join(hit.sources)})" if hit.sources else ""
-        _out(f"{rank:>2}. {hit.type}{when} {hit.text}{sources}")
+        _out(f"{rank:>2}. {hit.type}{when} {redact_text(hit.text)}{sources}")
 
 
 def _read_queries(path: Path) -> list[tuple[str, str]]:
@@ -194,6 +187,28 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(args.data_dir)
 
 
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def iso_time(text: str) -> str:
+    """An argparse type: an ISO-8601 date or time (kept as given)."""
+    try:
+        to_epoch(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not an ISO-8601 date or time: {text!r} (e.g. 2024-03-01 or 2024-03-01T14:30)"
+        ) from None
+    return text
+
+
 # -- parser --------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -221,10 +236,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="hybrid search over memories and observations")
     p.add_argument("query", nargs="?", help="what to look for")
     p.add_argument("--queries", help='JSONL of {"id", "query"} to run in one batch (prints JSON lines)')
-    p.add_argument("--k", type=int, default=10, help="how many hits (default 10)")
+    p.add_argument("--k", type=positive_int, default=10, help="how many hits (default 10)")
     p.add_argument("--type", action="append", choices=TYPE_CHOICES, help="restrict to a type (repeatable)")
-    p.add_argument("--since", help="only items at or after this ISO-8601 time")
-    p.add_argument("--until", help="only items at or before this ISO-8601 time")
+    p.add_argument("--since", type=iso_time, help="only items at or after this ISO-8601 time")
+    p.add_argument("--until", type=iso_time, help="only items at or before this ISO-8601 time")
     p.add_argument("--app", help="only items seen in this app")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
@@ -252,12 +267,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_command(args)
     try:
         return cli_owner.run(args, raw, run_command)
-    except UserFacingError as error:
-        _err(f"error: {error}")
-        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except Exception as error:
+        user = user_error(error, args.data_dir)
+        if user is None:
+            raise
+        _err(f"error: {user}")
+        return EXIT_USER_ERROR
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -265,14 +283,17 @@ def run_command(args: argparse.Namespace) -> int:
     func: Callable[[argparse.Namespace], int] = getattr(args, "func", cmd_gui)
     try:
         return func(args)
-    except UserFacingError as error:
-        _err(f"error: {error}")
-        return EXIT_USER_ERROR
     except BrokenPipeError:
         return EXIT_OK
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
+    except Exception as error:
+        user = user_error(error, getattr(args, "data_dir", None))
+        if user is None:
+            raise
+        _err(f"error: {user}")
+        return EXIT_USER_ERROR
 
 
 if __name__ == "__main__":

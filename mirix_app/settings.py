@@ -10,6 +10,8 @@ from typing import Any
 
 import platformdirs
 
+from stores.errors import UserFacingError
+
 SETTINGS_FILE = "settings.json"
 
 
@@ -81,8 +83,17 @@ def _section(cls: type, raw: dict[str, Any]) -> Any:
     return cls(**{k: v for k, v in raw.items() if k in known})
 
 
+class SettingsError(UserFacingError):
+    """settings.json cannot be read as settings."""
+
+
 def settings_from_dict(raw: dict[str, Any]) -> Settings:
     """Build settings from a dict, ignoring unknown keys (older or newer files stay readable)."""
+    if not isinstance(raw, dict):
+        raise TypeError(f"expected a JSON object, found a JSON {type(raw).__name__}")
+    for section in ("capture", "llm"):
+        if raw.get(section) is not None and not isinstance(raw[section], dict):
+            raise TypeError(f"{section!r} must be a JSON object")
     base = _section(Settings, {k: v for k, v in raw.items() if k not in ("capture", "llm")})
     base.capture = _section(CaptureSettings, raw.get("capture") or {})
     base.llm = _section(LLMSettings, raw.get("llm") or {})
@@ -97,7 +108,11 @@ def load_settings(data_dir: Path) -> Settings:
         try:
             settings = settings_from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (ValueError, TypeError) as error:
-            raise ValueError(f"{path} is not valid settings JSON: {error}") from error
+            raise SettingsError(
+                f"{path} is not valid settings JSON ({error}). Fix it, or move it away to start from the defaults."
+            ) from None
+        except OSError as error:
+            raise SettingsError(f"Cannot read {path}: {error.strerror or error}") from None
     if os.environ.get("MIRIX_EMBEDDER"):
         settings.embedder = os.environ["MIRIX_EMBEDDER"]
     return settings

@@ -4,16 +4,33 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import threading
+from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from stores.errors import StoreError
+from stores.errors import VectorIndexError
+
+CHILD_ENV_DROPPED = ("MIRIX_PASSPHRASE",)  # secrets the Chroma worker must never see in its environment
 
 
-class ChromaProcessError(StoreError):
+class ChromaProcessError(VectorIndexError):
     """The Chroma worker process failed a call or went away."""
+
+    def __str__(self) -> str:
+        return f"The vector index (Chroma) failed: {self.args[0] if self.args else 'unknown error'}"
+
+
+@contextlib.contextmanager
+def _without_secrets() -> Iterator[None]:
+    """Start a child with the secrets removed from the environment it inherits."""
+    saved = {name: os.environ.pop(name) for name in CHILD_ENV_DROPPED if name in os.environ}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
 
 
 class _ConfigOnlyEmbedder:
@@ -94,7 +111,8 @@ class ProcessClient:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, str(path)), daemon=True, name="chroma-worker")
-        self._process.start()
+        with _without_secrets():
+            self._process.start()
         child.close()
         self._lock = threading.Lock()
 

@@ -187,3 +187,22 @@ def forget_frame_files(db: sqlite_utils.Database, rel_paths: Sequence[str]) -> i
             cursor = db.execute(f"UPDATE observation SET frame_file = NULL WHERE frame_file IN ({marks})", chunk)
             changed += cursor.rowcount
     return changed
+
+
+def remove_orphan_frames(data_dir: Path, db: sqlite_utils.Database) -> int:
+    """Delete frame files that no observation names (written just before a crash); run by the owner at start."""
+    root = Path(data_dir) / FRAMES_DIR
+    if not root.exists():
+        return 0
+    named = {r[0] for r in db.execute("SELECT frame_file FROM observation WHERE frame_file IS NOT NULL")}
+    removed = 0
+    for path in list(root.rglob("*" + SUFFIX)):
+        if path.relative_to(data_dir).as_posix() not in named:
+            with contextlib.suppress(OSError):
+                path.unlink()
+                removed += 1
+                with contextlib.suppress(OSError):
+                    path.parent.rmdir()
+    if removed:
+        log.info("removed %d frame file(s) that no observation names", removed)
+    return removed

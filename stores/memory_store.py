@@ -18,6 +18,7 @@ from stores.database import open_encrypted
 from stores.embedders import MiniLMEmbedder, TextEmbedder
 from stores.errors import DataDirError, NotFoundError
 from stores.field_cipher import FieldCipher
+from stores.frames import remove_orphan_frames
 from stores.hybrid_search import FusionWeights, HybridSearcher
 from stores.llm_usage import UsageLedger
 from stores.memories import MemoryRepository
@@ -156,6 +157,7 @@ class MemoryStore:
         db, key = _open_database(data_dir, passphrase, prefer_passphrase)
         try:
             migrate(db)
+            remove_orphan_frames(data_dir, db)
             embedder = embedder or MiniLMEmbedder()
             path = None if chroma_url else data_dir / CHROMA_DIR
             client, problem = _open_vectors(db, embedder, path, chroma_url, vector_process)
@@ -220,6 +222,24 @@ class MemoryStore:
 
     def reveal(self, memory_id: str) -> str:
         return self.memories.reveal(memory_id)
+
+    # -- observations (named lookups for callers outside stores/) ------------------------------
+    def observation_texts_by_source(self, source_ids: Sequence[str]) -> dict[str, str]:
+        """The stored text of each observation with one of these source ids (message or frame id)."""
+        found: dict[str, str] = {}
+        ids = list(dict.fromkeys(source_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for source_id, text in self.db.execute(
+                f"SELECT source_id, text FROM observation WHERE source_id IN ({marks})", chunk
+            ).fetchall():
+                found[source_id] = text or ""
+        return found
+
+    def has_source(self, source_id: str) -> bool:
+        """True when an observation with this source id is stored."""
+        return self.db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone() is not None
 
     # -- vectors ---------------------------------------------------------------------------
     def sync_vectors(self) -> int:

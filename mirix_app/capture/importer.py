@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 from mirix_app.capture.frame import UNKNOWN, Frame, WindowInfo
 from mirix_app.capture.pipeline import CapturePipeline, content_source_id
 from mirix_app.capture.screen_source import load_rgb
@@ -117,11 +119,14 @@ def import_frames(
         try:
             data = item.path.read_bytes()
             source_id = content_source_id(data)
-            if pipeline.store.db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone():
+            if pipeline.submit(lambda sid=source_id: pipeline.store.has_source(sid)):
                 report.already_present += 1
                 deletable.append(item.path)
                 continue
             image = load_rgb(item.path)
+        except Image.DecompressionBombError as error:
+            report.failed.append((item.path, f"skipped: the image is too large to read safely ({error})"))
+            continue
         except (OSError, ValueError) as error:
             report.failed.append((item.path, f"cannot read the image: {error}"))
             continue
