@@ -16,7 +16,7 @@ from stores import keys
 from stores.chroma_process import ProcessClient
 from stores.database import open_encrypted
 from stores.embedders import MiniLMEmbedder, TextEmbedder
-from stores.errors import DataDirError, NotFoundError
+from stores.errors import DataDirError, NotFoundError, is_disk_full
 from stores.field_cipher import FieldCipher
 from stores.frames import remove_orphan_frames
 from stores.hybrid_search import FusionWeights, HybridSearcher
@@ -75,7 +75,7 @@ def _open_vectors(
         client = make_client(path, url, in_subprocess=in_subprocess)
         return client, index_problem(db, VectorIndex(client, embedder))
     except Exception as error:  # noqa: BLE001 - an unreadable index is rebuilt, never a reason to fail
-        if path is None:
+        if path is None or is_disk_full(error):
             raise
         return client, f"unreadable ({type(error).__name__}: {str(error)[:200]})"
 
