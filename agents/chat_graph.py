@@ -23,7 +23,6 @@ from agents.query_analysis import QueryAnalysis, analyse_offline
 from agents.redact import Redactor
 from agents.state import ChatState
 from agents.structured import request_for, structured_call
-from stores.memory_lookup import vault_entries
 from stores.memory_types import OBSERVATION
 from stores.observations import NewObservation
 from stores.timeutil import normalize_iso, utcnow_iso
@@ -85,7 +84,7 @@ ANSWER_REQUEST = request_for(CitedAnswer, "answer", "The answer with its citatio
 def _secrets_to_withhold(ctx: ChatContext) -> tuple[list[str], dict[str, str]]:
     """Vault values never shown to a model (high, and medium unless allowed), and those that may be."""
     hidden, shown = [], {}
-    for vault_id, sensitivity, _ in vault_entries(ctx.store.db):
+    for vault_id, sensitivity, _ in ctx.store.vault_entries():
         value = ctx.store.reveal(vault_id)
         if sensitivity == "low" or (sensitivity == "medium" and ctx.allow_medium_vault):
             shown[vault_id] = value

@@ -12,7 +12,6 @@ from agents.context import MemorizeContext
 from agents.memorize_graph import DONE, FAILED, SKIPPED, WAITING
 from agents.offline_memorizer import offline_ops
 from agents.ops import apply_ops
-from stores.memory_lookup import ids_with_field, recent_done_texts, vault_entries
 from stores.memory_store import MemoryStore
 from stores.timeutil import to_epoch
 
@@ -117,18 +116,18 @@ class Memorizer:
         pending = self.store.observations.pending(OFFLINE_BATCH if offline else self.batch_size)
         if not pending:
             return None
-        vault_values = [self.store.reveal(vid) for vid, _, _ in vault_entries(self.store.db)]
+        vault_values = [self.store.reveal(vid) for vid, _, _ in self.store.vault_entries()]
         if offline:
             return self._offline(pending, vault_values)
-        recent = recent_done_texts(self.store.db, float(pending[0]["time_epoch"]))
+        recent = self.store.recent_done_texts(float(pending[0]["time_epoch"]))
         state = {"observations": pending, "recent_texts": recent, "vault_values": vault_values}
         config = {"max_concurrency": self.context.profile.parallel_calls}
         return self.graph.invoke(state, context=self.context, config=config)["outcome"]
 
     def _offline(self, pending: list[dict[str, Any]], vault_values: list[str]) -> dict[str, Any]:
         def existing(uri: str, title: str) -> str | None:
-            found = ids_with_field(self.store.db, "resource", "uri", uri, 1) if uri else []
-            found = found or ([] if uri else ids_with_field(self.store.db, "resource", "title", title, 1))
+            found = self.store.ids_with_field("resource", "uri", uri, 1) if uri else []
+            found = found or ([] if uri else self.store.ids_with_field("resource", "title", title, 1))
             return found[0] if found else None
 
         ids = [o["id"] for o in pending]

@@ -6,44 +6,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from stores.redaction import find_secrets as _find
 from stores.redaction import redact_text
-
-# Placeholders the vault agent can resolve; stores.redaction (capture's redactor) then catches anything else.
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("api_key", re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{16,}\b")),
-    ("api_key", re.compile(r"\b(?:ghp|gho|ghs|github_pat|glpat|xox[abpr])[-_][A-Za-z0-9_\-]{16,}\b")),
-    ("api_key", re.compile(r"\bAKIA[0-9A-Z]{16}\b")),
-    ("api_key", re.compile(r"\bAIza[0-9A-Za-z_\-]{30,}\b")),
-    ("private_key", re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)")),
-    ("password", re.compile(r"(?i)\b(?:password|passwd|pwd|passphrase|pin)\b\s*(?:is|[:=])\s*(\S+)")),
-    ("token", re.compile(r"(?i)\b(?:token|secret|api[_ -]?key)\b\s*(?:is|[:=])\s*([A-Za-z0-9_\-./+]{12,})")),
-    ("card_number", re.compile(r"\b\d(?:[ -]?\d){12,18}\b")),
-)
-
-
-def _luhn_ok(digits: str) -> bool:
-    total, parity = 0, len(digits) % 2
-    for i, ch in enumerate(digits):
-        d = int(ch)
-        if i % 2 == parity:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
 
 
 def find_secrets(text: str) -> list[tuple[int, int, str]]:
-    """Spans (start, end, kind) of secret-looking strings in ``text``."""
-    spans: list[tuple[int, int, str]] = []
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(text):
-            start, end = match.span(1) if match.lastindex else match.span()
-            value = text[start:end]
-            if kind == "card_number" and not _luhn_ok(re.sub(r"\D", "", value)):
-                continue
-            if any(s < end and start < e for s, e, _ in spans):
-                continue
-            spans.append((start, end, kind))
-    return sorted(spans)
+    """Spans (start, end, kind) of secret-looking strings in ``text`` (the one table in stores.redaction)."""
+    return [(start, end, kind.replace("-", "_")) for start, end, kind in _find(text)]
 
 
 @dataclass

@@ -18,13 +18,14 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from mirix_app.app import build_capture_loop, build_capture_pipeline, quiet_third_party_logs
+from mirix_app.app import build_capture_loop, build_capture_pipeline
 from mirix_app.capture.active_window import platform_active_window
 from mirix_app.capture.frame import Frame, WindowInfo
 from mirix_app.capture.idle import platform_idle
 from mirix_app.capture.image_embedder import ImageEmbedder
 from mirix_app.capture.ocr import OcrEngine
 from mirix_app.capture.screen_source import MssScreenSource
+from mirix_app.logs import quiet_third_party_logs
 from mirix_app.settings import Settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder
 from stores.memory_store import MemoryStore
@@ -234,7 +235,7 @@ def main() -> int:
             "bytes_per_kept_frame_mean": statistics.mean(sizes),
             "bytes_per_kept_frame_max": max(sizes),
             "ocr_chars_per_frame": statistics.mean(
-                len(r["text"]) for r in store.db.query("SELECT text FROM observation")
+                len(r["text"]) for r in store._db.query("SELECT text FROM observation")
             ),
         }
         # (c) edited frames: the same busy desktop with three lines retyped each time (incremental OCR)

@@ -77,7 +77,7 @@ def populate(store: MemoryStore, n: int, rng: random.Random) -> None:
             store.observations.add_many(batch)
             batch.clear()
     store.observations.add_many(batch)
-    with store.db.atomic():
+    with store.transaction():
         for i in range(n - n_obs):
             when = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(base + i * 90))
             kind = TYPES[i % len(TYPES)]
@@ -97,7 +97,7 @@ def populate(store: MemoryStore, n: int, rng: random.Random) -> None:
 
 def _iso_at(store: MemoryStore, fraction: float) -> str:
     """The time at ``fraction`` of the way through the stored items' time span."""
-    low, high = store.db.execute("SELECT min(time), max(time) FROM search_doc").fetchone()
+    low, high = store._db.execute("SELECT min(time), max(time) FROM search_doc").fetchone()
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(low + fraction * (high - low)))
 
 

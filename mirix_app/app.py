@@ -50,18 +50,6 @@ def make_embedder(settings: Settings) -> TextEmbedder:
     )
 
 
-def quiet_third_party_logs() -> None:
-    """Silence chatty libraries (their telemetry is off; their progress bars are noise in a CLI)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    for name in ("chromadb", "httpx", "sentence_transformers", "transformers", "urllib3"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-
-
 def load_app_settings(data_dir: Path) -> Settings:
     """Settings of a data dir (created private if new)."""
     ensure_private_dir(data_dir)
@@ -91,8 +79,7 @@ def make_image_index(store: MemoryStore, settings: Settings, embedder: ImageEmbe
     """The Chroma collection of frame image vectors, when image embedding is on."""
     if not embedder.available or store.data_dir is None:
         return None
-    client = store.chroma_client
-    return ImageVectorIndex(store.db, client, embedder.name, embedder.dim)
+    return store.image_index(embedder.name, embedder.dim)
 
 
 def build_capture_pipeline(
@@ -206,9 +193,8 @@ def make_llm_caller(store: MemoryStore, settings: Settings) -> LLMCaller:
     """Model calls charged to the per-hour token budget kept in the database."""
     from agents.llm_call import LLMCaller
     from agents.token_budget import TokenBudget
-    from stores.llm_usage import UsageLedger
 
-    return LLMCaller(TokenBudget(UsageLedger(store.db), settings.llm.tokens_per_hour))
+    return LLMCaller(TokenBudget(store.usage_ledger(), settings.llm.tokens_per_hour))
 
 
 def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) -> Memorizer:
@@ -240,13 +226,12 @@ def make_chat(store: MemoryStore, settings: Settings, model: Any = None) -> Chat
     """The chat service: the chat graph with the model (or offline answers), threads kept in the database."""
     from agents.chat_graph import Chat, build_chat_graph
     from agents.context import ChatContext
-    from stores.chat_threads import ChatThreads
 
     return Chat(
         build_chat_graph(model),
         ChatContext(
             store,
-            ChatThreads(store.db),
+            store.chat_threads(),
             make_llm_caller(store, settings),
             allow_medium_vault=settings.llm.allow_medium_vault_in_prompts,
             profile=make_llm_profile(settings),

@@ -12,21 +12,19 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mirix_app import __version__, cli_agents, cli_capture, cli_io, cli_owner
-from mirix_app.app import load_app_settings, open_store, quiet_third_party_logs
-from mirix_app.capture.status import capture_summary
-from mirix_app.chat_import import check_import_file, read_chat_jsonl
 from mirix_app.cli_errors import user_error
-from mirix_app.cli_import import ChatImport
+from mirix_app.logs import quiet_third_party_logs
 from mirix_app.settings import default_data_dir
 from stores.errors import KeyUnavailableError, UserFacingError
-from stores.keys import read_keyinfo
-from stores.memory_store import MemoryStore
 from stores.memory_types import MEMORY_TYPES, OBSERVATION
 from stores.redaction import redact_text
 from stores.timeutil import to_epoch
+
+if TYPE_CHECKING:  # a client never opens the store: keep its start-up light (no Chroma, no models)
+    from stores.memory_store import MemoryStore
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_USER_ERROR = 0, 1, 2, 3
 TYPE_CHOICES = [*MEMORY_TYPES, "vault", OBSERVATION]
@@ -38,6 +36,8 @@ _out = cli_io.out
 
 def _passphrase_from_user(data_dir: Path) -> str | None:
     """Ask for the passphrase on a terminal (twice when creating a new memory); None when not interactive."""
+    from stores.keys import read_keyinfo
+
     if not sys.stdin.isatty():
         return None
     secret = getpass.getpass("Passphrase for your mirix-app memory: ")
@@ -60,6 +60,8 @@ def _open(args: argparse.Namespace) -> Iterator[MemoryStore]:
 
 
 def _unlock(args: argparse.Namespace) -> MemoryStore:
+    from mirix_app.app import load_app_settings, open_store
+
     data_dir = args.data_dir
     settings = load_app_settings(data_dir)
     passphrase = os.environ.get("MIRIX_PASSPHRASE")
@@ -76,6 +78,9 @@ def _unlock(args: argparse.Namespace) -> MemoryStore:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_import_chat(args: argparse.Namespace) -> int:
+    from mirix_app.chat_import import check_import_file, read_chat_jsonl
+    from mirix_app.cli_import import ChatImport
+
     path = Path(args.file)
     check_import_file(path)
     report = ChatImport(path)
@@ -141,9 +146,11 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    from mirix_app.capture.status import capture_summary
+
     with _open(args) as store:
         stats = store.stats()
-        stats["capture"] = capture_summary(store.data_dir, store.db, store.frame_key)
+        stats["capture"] = capture_summary(store)
     if args.json:
         _out(json.dumps(stats))
         return EXIT_OK

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from mirix_app import cli_io
-from mirix_app.app import load_app_settings, make_chat, make_chat_model, make_memorizer
 from stores.errors import NotFoundError, UserFacingError
 
 EXIT_OK, EXIT_PARTIAL = 0, 1
@@ -25,6 +24,7 @@ def _model(args: argparse.Namespace, settings: Any, offline: bool) -> Any:
     if offline:
         return None
     from agents.errors import ProviderConfigError
+    from mirix_app.app import make_chat_model
 
     try:
         model = make_chat_model(settings)
@@ -36,6 +36,8 @@ def _model(args: argparse.Namespace, settings: Any, offline: bool) -> Any:
 
 
 def cmd_memorize(args: argparse.Namespace) -> int:
+    from mirix_app.app import load_app_settings, make_memorizer
+
     settings = load_app_settings(args.data_dir)
     model = _model(args, settings, args.offline)
     with _cli()._open(args) as store:
@@ -87,6 +89,8 @@ def _ask_batch(chat: Any, path: Path) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.questions):
         raise UserFacingError("Give either a QUESTION or --questions FILE.jsonl.")
+    from mirix_app.app import load_app_settings, make_chat
+
     settings = load_app_settings(args.data_dir)
     model = _model(args, settings, args.offline)
     with _cli()._open(args) as store:

@@ -7,15 +7,13 @@ import json
 import signal
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mirix_app.app import build_capture_loop, build_capture_pipeline, load_app_settings, make_image_embedder
-from mirix_app.capture.frame_search import search_frames
-from mirix_app.capture.importer import collect, import_frames
-from mirix_app.capture.status import CaptureStatus
 from stores.errors import UserFacingError
-from stores.frames import forget_frame_files
 from stores.timeutil import to_epoch
+
+if TYPE_CHECKING:  # the capture machinery loads only when a capture command runs in this process
+    from mirix_app.capture.status import CaptureStatus
 
 EXIT_OK, EXIT_PARTIAL = 0, 1
 
@@ -36,6 +34,8 @@ def _status_line(status: CaptureStatus) -> str:
 
 
 def cmd_capture(args: argparse.Namespace) -> int:
+    from mirix_app.app import build_capture_loop, build_capture_pipeline, load_app_settings
+
     cli = _cli()
     settings = load_app_settings(args.data_dir)
     if args.interval is not None and args.interval <= 0:
@@ -70,6 +70,9 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_import_frames(args: argparse.Namespace) -> int:
+    from mirix_app.app import build_capture_pipeline, load_app_settings
+    from mirix_app.capture.importer import collect, import_frames
+
     cli = _cli()
     settings = load_app_settings(args.data_dir)
     try:
@@ -101,6 +104,9 @@ def cmd_import_frames(args: argparse.Namespace) -> int:
 
 
 def cmd_search_frames(args: argparse.Namespace) -> int:
+    from mirix_app.app import load_app_settings, make_image_embedder
+    from mirix_app.capture.frame_search import search_frames
+
     cli = _cli()
     settings = load_app_settings(args.data_dir)
     embedder = make_image_embedder(settings.capture)
@@ -134,11 +140,13 @@ def cmd_delete_frames(args: argparse.Namespace) -> int:
         since, until = to_epoch(args.since), to_epoch(args.until)
     except ValueError as error:
         raise UserFacingError(f"Not an ISO-8601 time: {error}") from error
+    from mirix_app.app import build_capture_pipeline, load_app_settings
+
     settings = load_app_settings(args.data_dir)
     with cli._open(args) as store:
         pipeline = build_capture_pipeline(store, settings)
         deleted = pipeline.frames.delete_range(since, until)
-        forget_frame_files(store.db, deleted)
+        store.forget_frame_files(deleted)
     cli._out(f"deleted {len(deleted)} frame file(s); their observations and memories stay")
     return EXIT_OK
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mirix_app import cli_io
 from mirix_app.chat_import import ChatLine, LineError
 from stores.errors import UserFacingError
-from stores.memory_store import MemoryStore
+
+if TYPE_CHECKING:
+    from stores.memory_store import MemoryStore
 
 IMPORT_BATCH = 500
 SHOWN_ERRORS = 20  # bad lines reported one by one; after that only counted

@@ -10,8 +10,8 @@ from typing import Any
 
 from mirix_app import cli_io, owner_protocol
 from mirix_app.owner_protocol import ProtocolError
+from stores.datadir import ensure_private_dir
 from stores.errors import UserFacingError
-from stores.memory_store import ensure_private_dir
 from stores.owner_lock import OwnerLock, read_owner
 
 POLL_S = 0.2

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stores.memories import SECRET_MASK
+from stores import SECRET_MASK
 from stores.memory_types import MEMORY_TYPES, OBSERVATION, observation_text
 from ui.viewmodels import ChatReply, Citation, FieldValue, HistoryEntry, MemoryDetail, MemoryRow, SourceItem
 

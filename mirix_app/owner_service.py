@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 from typing import Any
 
 from mirix_app import cli_io, cli_owner
+from mirix_app.engine import EngineStopped
 from mirix_app.owner_protocol import Send
 
 NOT_SERVED = {
@@ -42,7 +44,10 @@ class RunHandler:
                     return cli.EXIT_USER_ERROR
                 return cli.run_command(parsed)
 
-        code = self.engine.submit(job).result()
+        try:
+            code = self.engine.submit(job).result()
+        except (EngineStopped, concurrent.futures.CancelledError):
+            return {"ok": False, "error": "The desktop app quit before running this command; run it again.", "code": 3}
         return {"ok": True, "result": {"exit": int(code)}}
 
 

@@ -15,7 +15,6 @@ from mirix_app.settings import Settings, save_settings
 from stores import keys
 from stores.errors import UserFacingError
 from stores.frames import FrameStore
-from stores.llm_usage import UsageLedger
 from stores.memory_store import MemoryStore
 from stores.memory_types import MEMORY_TYPES, OBSERVATION
 from ui.viewmodels import (
@@ -145,15 +144,7 @@ class Services:
         return memory_views.chat_reply(answer)
 
     def recent_screen_text(self, minutes: int) -> str:
-        since = time.time() - minutes * 60
-        rows = (
-            self._store()
-            .db.execute(
-                "SELECT app, title, text FROM observation WHERE kind = 'frame' AND time_epoch >= ? ORDER BY time_epoch",
-                [since],
-            )
-            .fetchall()
-        )
+        rows = self._store().frame_texts_since(time.time() - minutes * 60)
         lines = [f"[{a or '?'}: {t or ''}] {x or ''}" for a, t, x in rows]
         return "\n".join(lines)[-SCREEN_CHARS:]
 
@@ -164,10 +155,7 @@ class Services:
     def list_memories(self, type_name: str) -> list[MemoryRow]:
         store = self._store()
         if type_name == OBSERVATION:
-            rows = store.db.execute(
-                "SELECT id FROM observation ORDER BY time_epoch DESC LIMIT ?", [LIST_LIMIT]
-            ).fetchall()
-            records = store.observations.get_many([r[0] for r in rows])
+            records = store.recent_observations(LIST_LIMIT)
         else:
             records = store.memories.list_recent(type_name, LIST_LIMIT)
         return [memory_views.memory_row(type_name, r) for r in records]
@@ -214,10 +202,7 @@ class Services:
     def memories_from(self, observation_id: str) -> list[MemoryRow]:
         """The memories made from one observation (the timeline's "what came of this frame")."""
         store = self._store()
-        rows = store.db.execute(
-            "SELECT memory_type, memory_id FROM provenance WHERE observation_id = ?", [observation_id]
-        ).fetchall()
-        return [memory_views.memory_row(t, store.get(t, i)) for t, i in rows]
+        return [memory_views.memory_row(t, store.get(t, i)) for t, i in store.memories_from_observation(observation_id)]
 
     # -- export / import ----------------------------------------------------------------------
     def export(self, path: str, selection: Sequence[tuple[str, str]] | None, with_secrets: bool) -> int:
@@ -277,7 +262,7 @@ class Services:
             self.resume()
         store = self._store()
         counts = store.observations.counts()
-        tokens = UsageLedger(store.db).used_since(time.time() - 3600)
+        tokens = store.usage_ledger().used_since(time.time() - 3600)
         disk = self._disk_bytes(store)
         until = datetime.fromtimestamp(self.paused_until).strftime("%H:%M") if self.paused_until else ""
         base = dict(

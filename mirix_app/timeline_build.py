@@ -22,10 +22,7 @@ def build_day(store: MemoryStore, day: str) -> TimelineDay:
     """Episodic events that overlap the day and the frames kept during it."""
     start, end = day_bounds(day)
     items: list[TimelineItem] = []
-    rows = store.db.execute(
-        "SELECT id, occurred_at, ended_at, summary, app FROM memory_episodic ORDER BY occurred_at"
-    ).fetchall()
-    for memory_id, occurred, ended, summary, app in rows:
+    for memory_id, occurred, ended, summary, app in store.episodes_between(start, end):
         t0 = to_epoch(occurred) or 0.0
         t1 = to_epoch(ended) if ended else None
         t1 = max(t1 or t0, t0 + MIN_EVENT_S)
@@ -33,11 +30,6 @@ def build_day(store: MemoryStore, day: str) -> TimelineDay:
             continue
         label = f"{app}: {summary}" if app else str(summary)
         items.append(TimelineItem("event", memory_id, max(t0, start) - start, min(t1, end) - start, label))
-    frames = store.db.execute(
-        "SELECT id, time_epoch, app, title FROM observation WHERE kind = 'frame' AND time_epoch >= ? "
-        "AND time_epoch < ? ORDER BY time_epoch LIMIT ?",
-        [start, end, MAX_FRAMES],
-    ).fetchall()
-    for obs_id, epoch, app, title in frames:
+    for obs_id, epoch, app, title in store.frames_between(start, end, MAX_FRAMES):
         items.append(TimelineItem("frame", obs_id, epoch - start, epoch - start, f"{app or '?'}: {title or ''}"))
     return TimelineDay(day, items)

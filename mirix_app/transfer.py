@@ -76,7 +76,7 @@ def import_memories(store: MemoryStore, path: Path) -> tuple[int, int, int]:
     items = read_export(path)
     added = present = no_secret = 0
     try:
-        with store.db.atomic():
+        with store.transaction():
             for number, item in enumerate(items, start=1):
                 type_name, fields = item["type"], dict(item["fields"])
                 if type_name == "knowledge_vault" and not fields.get("secret_value"):
@@ -102,7 +102,7 @@ def import_memories(store: MemoryStore, path: Path) -> tuple[int, int, int]:
 def _known_observations(store: MemoryStore, source_ids: Sequence[Any]) -> list[str]:
     found = []
     for source_id in source_ids:
-        row = store.db.execute("SELECT id FROM observation WHERE source_id = ?", [str(source_id)]).fetchone()
-        if row is not None:
-            found.append(row[0])
+        obs_id = store.observation_id_for_source(str(source_id))
+        if obs_id is not None:
+            found.append(obs_id)
     return found

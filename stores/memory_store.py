@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,14 +12,17 @@ from typing import Any
 import sqlite_utils
 
 from stores import keys
+from stores.batch import StoredOp, commit_batch
 from stores.chroma_process import ProcessClient
 from stores.database import open_encrypted
+from stores.datadir import ensure_private_dir
 from stores.embedders import MiniLMEmbedder, TextEmbedder
 from stores.errors import DataDirError, NotFoundError, is_disk_full
 from stores.field_cipher import FieldCipher
 from stores.frames import remove_orphan_frames
 from stores.hybrid_search import FusionWeights, HybridSearcher
 from stores.llm_usage import UsageLedger
+from stores.lookups import StoreLookups
 from stores.memories import MemoryRepository
 from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type, observation_text, search_text
 from stores.observations import ObservationInbox
@@ -53,17 +55,6 @@ class SearchHit:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` readable by the user only (0700); tighten it if it already exists."""
-    try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        if (path.stat().st_mode & 0o777) != 0o700:
-            os.chmod(path, 0o700)
-    except OSError as error:
-        raise DataDirError(f"Cannot create the data dir {path}: {error.strerror or error}") from error
-    return path
 
 
 def _open_vectors(
@@ -112,8 +103,12 @@ def _remove_database_files(data_dir: Path) -> None:
         leftover.unlink()
 
 
-class MemoryStore:
-    """The store API: memories, observations, hybrid search and stats over one data dir."""
+class MemoryStore(StoreLookups):
+    """The store's one face: memories, observations, hybrid search, named lookups and stats over one data dir.
+
+    Its database connection is private (``_db``); callers use the named methods. Only the owner's one
+    writer thread may call it.
+    """
 
     def __init__(
         self,
@@ -123,7 +118,7 @@ class MemoryStore:
         chroma_client: Any,
         data_dir: Path | None = None,
     ) -> None:
-        self.db = db
+        self._db = db
         self.data_dir = data_dir
         self.index = SearchIndex(db)
         self.memories = MemoryRepository(db, self.index, FieldCipher(keys.subkey(master_key, "vault fields")))
@@ -182,7 +177,7 @@ class MemoryStore:
     def close(self, vector_timeout: float | None = None) -> None:
         """Close the database and the vector index (``vector_timeout``: how long the Chroma child may take)."""
         self.searcher.close()
-        self.db.close()
+        self._db.close()
         if hasattr(self.chroma_client, "close"):
             if vector_timeout is not None and isinstance(self.chroma_client, ProcessClient):
                 self.chroma_client.close(vector_timeout)
@@ -223,6 +218,12 @@ class MemoryStore:
     def reveal(self, memory_id: str) -> str:
         return self.memories.reveal(memory_id)
 
+    def commit_batch(self, ops: Sequence[StoredOp], observation_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """Apply a memorize batch and mark its observations done in the same transaction; then index vectors."""
+        written = commit_batch(self._db, self.memories, self.observations, ops, observation_ids)
+        self.sync_vectors()
+        return written
+
     # -- observations (named lookups for callers outside stores/) ------------------------------
     def observation_texts_by_source(self, source_ids: Sequence[str]) -> dict[str, str]:
         """The stored text of each observation with one of these source ids (message or frame id)."""
@@ -231,7 +232,7 @@ class MemoryStore:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for source_id, text in self.db.execute(
+            for source_id, text in self._db.execute(
                 f"SELECT source_id, text FROM observation WHERE source_id IN ({marks})", chunk
             ).fetchall():
                 found[source_id] = text or ""
@@ -239,7 +240,7 @@ class MemoryStore:
 
     def has_source(self, source_id: str) -> bool:
         """True when an observation with this source id is stored."""
-        return self.db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone() is not None
+        return self._db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone() is not None
 
     # -- vectors ---------------------------------------------------------------------------
     def sync_vectors(self) -> int:
@@ -251,7 +252,7 @@ class MemoryStore:
             return 0
 
     def _vector_source(self, kind: str, item_id: str) -> tuple[str, float | None, str | None] | None:
-        row = self.db.execute("SELECT time, app FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id])
+        row = self._db.execute("SELECT time, app FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id])
         found = row.fetchone()
         if found is None:
             return None
@@ -275,9 +276,9 @@ class MemoryStore:
             with contextlib.suppress(Exception):  # a server or ephemeral client: drop just our collection
                 self.chroma_client.delete_collection(self.vectors.name)
         self.vectors = VectorIndex(self.chroma_client, self.vectors.embedder)
-        self.vector_sync = VectorSync(self.db, self.vectors, self._vector_source)
+        self.vector_sync = VectorSync(self._db, self.vectors, self._vector_source)
         self.searcher = HybridSearcher(self.index, self.vectors)
-        queued = requeue_everything(self.db)
+        queued = requeue_everything(self._db)
         self.vector_sync.drain(progress=progress)
         return queued
 
@@ -305,7 +306,7 @@ class MemoryStore:
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params.extend(kinds)
-        rows = self.db.execute(
+        rows = self._db.execute(
             f"SELECT kind, item_id FROM search_doc WHERE {' AND '.join(where)} "
             "ORDER BY kind = 'observation', time LIMIT ?",
             [*params, k],
@@ -345,7 +346,7 @@ class MemoryStore:
             return []
         marks = ",".join("?" * len(observation_ids))
         rows = fetch_dicts(
-            self.db, f"SELECT id, source_id FROM observation WHERE id IN ({marks})", list(observation_ids)
+            self._db, f"SELECT id, source_id FROM observation WHERE id IN ({marks})", list(observation_ids)
         )
         by_id = {r["id"]: r["source_id"] for r in rows}
         return [by_id[i] for i in observation_ids if i in by_id]
@@ -359,7 +360,7 @@ class MemoryStore:
             "observations": self.observations.counts(),
             "vector_outbox": self.vector_sync.pending(),
             "vectors": self.vectors.count(),
-            "llm_usage": UsageLedger(self.db).totals(),
+            "llm_usage": UsageLedger(self._db).totals(),
         }
         if self.data_dir is not None:
             out["database_bytes"] = sum(p.stat().st_size for p in self.data_dir.glob(DB_FILE + "*"))

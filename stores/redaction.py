@@ -79,48 +79,75 @@ def _random_looking(token: str) -> bool:
     return classes == 3 and not core.isalpha() and len(set(core)) >= 12
 
 
-class _Redactor:
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
+Decide = Callable[[re.Match[str]], bool]
 
-    def mark(self, kind: str) -> str:
-        self.counts[kind] += 1
-        return MARK.format(kind)
 
-    def sub(self, pattern: re.Pattern[str], text: str, decide: Callable[[re.Match[str]], str | None]) -> str:
-        def replace(match: re.Match[str]) -> str:
-            verdict = decide(match)
-            return match.group(0) if verdict is None else verdict
+@dataclass(frozen=True)
+class SecretPattern:
+    """One row of the pattern table: what it finds, which group is the secret, and an extra check."""
 
-        return pattern.sub(replace, text)
+    kind: str
+    pattern: re.Pattern[str]
+    group: int = 0  # the secret itself; the rest of the match (a label, a URL) stays
+    check: Decide | None = None
+
+
+def _not_masked(group: int) -> Decide:
+    return lambda m: not _NOT_A_SECRET.match(m.group(group)) and not set(m.group(group)) <= set("•*●·.∙◦")
+
+
+def _labelled_kind(match: re.Match[str]) -> str:
+    label = match.group(1).lower()
+    return "password" if label.startswith("pass") or label in ("pwd", "pin") else "secret"
+
+
+_SAID = re.compile(
+    r"(?i)\b(pass(?:word|wd|phrase|code)?|pwd|pin|secret|token|api[\s_\-]?key)\s+is\s+([A-Za-z0-9_\-./+!@#$%^&*]{6,})"
+)
+_SHORT_KEYS = re.compile(r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{16,}\b")
+
+# The one pattern table of the app: capture's OCR text, stored text, every printed output and LLM prompts.
+# Earlier rows win where matches overlap.
+PATTERNS: tuple[SecretPattern, ...] = (
+    SecretPattern("private-key", _PRIVATE_KEY_BLOCK),
+    SecretPattern("api-key", _KNOWN_TOKENS, 1),
+    SecretPattern("api-key", _SHORT_KEYS),
+    SecretPattern("password", _URL_PASSWORD, 2),
+    SecretPattern("token", _BEARER, 2, _not_masked(2)),
+    SecretPattern("labelled", _LABELLED, 3, _not_masked(3)),
+    SecretPattern("labelled", _SAID, 2, _not_masked(2)),
+    SecretPattern("card", _CARD, 0, lambda m: _card(m) is not None),
+    SecretPattern("secret", _LONG_RANDOM, 0, lambda m: _random_looking(m.group(0))),
+)
+
+
+def find_secrets(text: str) -> list[tuple[int, int, str]]:
+    """Spans (start, end, kind) of the secrets in ``text``, by the one pattern table, in text order."""
+    spans: list[tuple[int, int, str]] = []
+    for row in PATTERNS:
+        for match in row.pattern.finditer(text):
+            if row.check is not None and not row.check(match):
+                continue
+            start, end = match.span(row.group)
+            if start == end or any(s < end and start < e for s, e, _ in spans):
+                continue
+            spans.append((start, end, _labelled_kind(match) if row.kind == "labelled" else row.kind))
+    return sorted(spans)
 
 
 def redact(text: str) -> Redacted:
     """Replace secrets in ``text`` with ``[REDACTED:kind]`` markers; labels such as "Password:" are kept."""
     if not text:
         return Redacted(text or "")
-    r = _Redactor()
-    text = r.sub(_PRIVATE_KEY_BLOCK, text, lambda m: r.mark("private-key"))
-    text = r.sub(_KNOWN_TOKENS, text, lambda m: r.mark("api-key"))
-    text = r.sub(_URL_PASSWORD, text, lambda m: m.group(1) + r.mark("password") + m.group(3))
-    text = r.sub(
-        _BEARER,
-        text,
-        lambda m: None if _NOT_A_SECRET.match(m.group(2)) else f"{m.group(1)} {r.mark('token')}",
-    )
-
-    def labelled(match: re.Match[str]) -> str | None:
-        value = match.group(3)
-        if _NOT_A_SECRET.match(value) or set(value) <= set("•*●·.∙◦"):
-            return None
-        label = match.group(1).lower()
-        kind = "password" if label.startswith("pass") or label in ("pwd", "pin") else "secret"
-        return match.group(1) + match.group(2) + r.mark(kind)
-
-    text = r.sub(_LABELLED, text, labelled)
-    text = r.sub(_CARD, text, lambda m: r.mark("card") if _card(m) else None)
-    text = r.sub(_LONG_RANDOM, text, lambda m: r.mark("secret") if _random_looking(m.group(0)) else None)
-    return Redacted(text, r.counts)
+    counts: Counter[str] = Counter()
+    out, last = [], 0
+    for start, end, kind in find_secrets(text):
+        out.append(text[last:start])
+        out.append(MARK.format(kind))
+        counts[kind] += 1
+        last = end
+    out.append(text[last:])
+    return Redacted("".join(out), counts)
 
 
 def redact_text(text: str) -> str:

@@ -53,4 +53,4 @@ def frame_files(data_dir: Path) -> list[Path]:
 def frame_rows(store) -> list[dict]:
     from stores.rows import fetch_dicts
 
-    return fetch_dicts(store.db, "SELECT * FROM observation WHERE kind = 'frame' ORDER BY time_epoch, rowid", [])
+    return fetch_dicts(store._db, "SELECT * FROM observation WHERE kind = 'frame' ORDER BY time_epoch, rowid", [])

@@ -139,7 +139,7 @@ def test_without_weights_image_search_is_off_and_says_so(store, ocr_engine):
     assert not embedder.available and "off" in embedder.status and "weights" in embedder.status
     pipeline = build_capture_pipeline(store, Settings(), ocr=ocr_engine, image_embedder=embedder)
     assert pipeline.ingest(Frame(screen(REPORT), 0, 1.0e9)) is not None
-    assert store.db.execute("SELECT count(*) FROM frame_vector").fetchone()[0] == 0
+    assert store._db.execute("SELECT count(*) FROM frame_vector").fetchone()[0] == 0
     assert pipeline.status.snapshot().image_search.startswith("off")
 
 

@@ -63,7 +63,7 @@ def test_threads_persist_and_the_question_is_kept_as_an_observation(store, data_
     first = chat.ask("pottery class")
     second = chat.ask("and where is Clay Studio?", thread_id=first.thread_id)
     assert second.thread_id == first.thread_id
-    messages = ChatThreads(store.db).messages(first.thread_id)
+    messages = ChatThreads(store._db).messages(first.thread_id)
     assert [m["role"] for m in messages] == ["user", "assistant", "user", "assistant"]
     assert messages[1]["citations"] and messages[1]["citations"][0]["sources"]
     turns = [o for o in store.observations.pending(10) if o["kind"] == "chat_turn"]

@@ -71,7 +71,7 @@ def test_deleted_frames_leave_their_observations_in_place(store):
         )
     deleted = frames.delete_range(T0 + 1800, T0 + 3 * 3600)
     assert deleted == rels[1:]
-    assert forget_frame_files(store.db, deleted) == 2
+    assert forget_frame_files(store._db, deleted) == 2
     rows = {
         r["source_id"]: r
         for r in store.observations.get_many([store.observations.by_source_id(f"f{i}")["id"] for i in range(3)])

@@ -115,7 +115,7 @@ def test_a_model_that_always_returns_garbage_leaves_the_batch_pending_then_parke
     assert first["status"] == "pending" and first["attempts"] == 1 and "still invalid" in first["last_error"]
 
     for _ in range(2):
-        store.db.execute("UPDATE observation SET next_attempt_at = NULL")  # skip the backoff wait
+        store._db.execute("UPDATE observation SET next_attempt_at = NULL")  # skip the backoff wait
         mem.step(offline=False)
     assert store.observations.counts() == {"pending": 0, "done": 0, "parked": 2}
     assert [o["text"] for o in store.observations.get_many(ids)] == ["Buy oat milk", "and call the dentist"]
@@ -141,7 +141,7 @@ def test_budget_exhausted_can_fall_back_to_the_offline_memorizer(store):
     add_chat(store, ("m1", "Ann", "My sister Eva turns 30 on June 2"))
     model = ScriptedChatModel()
     report = memorizer(store, model, tokens_per_hour=1, when_budget_exhausted="offline")
-    store.db["llm_usage"].insert(
+    store._db["llm_usage"].insert(
         {"at": time.time(), "purpose": "x", "input_tokens": 5, "output_tokens": 0, "estimated": 0}
     )
     result = report.run(until_empty=True)

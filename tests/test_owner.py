@@ -48,9 +48,9 @@ def test_two_imports_started_at_once_on_a_new_data_dir_both_succeed(tmp_path: Pa
     assert reported == 1000
     assert observation_count(data, env) == 1000
     for prefix in ("alpha", "beta"):
-        found = run(data, env, "search", f"{prefix} message number 799", "--k", "3", "--json")
+        found = run(data, env, "search", f"{prefix} message number 499", "--k", "3", "--json")
         assert found.returncode == 0, found.stderr
-        assert f"{prefix}-799" in [s for h in json.loads(found.stdout)["hits"] for s in h["sources"]]
+        assert f"{prefix}-499" in [s for h in json.loads(found.stdout)["hits"] for s in h["sources"]]
 
 
 def test_a_second_writer_waits_for_the_owner_and_says_so(tmp_path: Path, env) -> None:

@@ -53,7 +53,9 @@ def test_capture_hammering_while_memorize_commits_loses_no_row(store) -> None:
             commits += 1
         thread.join()
         counts = engine.call(store.observations.counts)
-        frames = engine.call(lambda: store.db.execute("SELECT count(*) FROM observation WHERE kind='frame'").fetchone())
+        frames = engine.call(
+            lambda: store._db.execute("SELECT count(*) FROM observation WHERE kind='frame'").fetchone()
+        )
     finally:
         engine.stop()
     assert len(stored) == 120

@@ -26,7 +26,7 @@ def test_secret_is_masked_everywhere_but_reveal(store):
 
 def test_secret_is_encrypted_inside_the_encrypted_database(store):
     vault_id = _add_secret(store)
-    raw = store.db.execute("SELECT secret_value FROM memory_knowledge_vault WHERE id = ?", [vault_id]).fetchone()[0]
+    raw = store._db.execute("SELECT secret_value FROM memory_knowledge_vault WHERE id = ?", [vault_id]).fetchone()[0]
     assert SECRET not in raw
     assert raw.startswith("aesgcm1:")
 

@@ -10,7 +10,6 @@ from agents.memory_agents.base import COMMON_RULES, COMMON_TOOLS, Workspace, che
 from agents.memory_agents.spec import AgentSpec
 from agents.ops import ADD, UPDATE, MemoryOp
 from agents.tools import ToolInputError
-from stores.memory_lookup import ids_with_field
 
 PROMPT = f"""You are the resource memory agent of a personal memory assistant.
 Resource memory lists the documents, files, web pages, repositories and code the user opened, shared or
@@ -52,7 +51,7 @@ def insert_resource(
         record["content"] = content
     if record["uri"]:
         with ws.lock:
-            existing = ids_with_field(ws.store.db, "resource", "uri", record["uri"], limit=1)
+            existing = ws.store.ids_with_field("resource", "uri", record["uri"], limit=1)
         if existing:
             ws.stage(MemoryOp(UPDATE, "resource", id=existing[0], record=record, sources=refs))
             return f"a resource with this uri exists; updated {existing[0]}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -94,7 +95,8 @@ class CaptureLoop:
                 break
             if item is not None:
                 self.status.dropped("quit")
-        self._queue.put_nowait(None)
+        with contextlib.suppress(queue.Full):  # the worker also stops on ``pipeline.stopping``
+            self._queue.put_nowait(None)
 
     def stop(self, timeout: float | None = None, final_sync: bool = True, drain: bool = True) -> None:
         """Stop grabbing; with ``drain`` the worker first stores the frames already queued, else they are dropped.

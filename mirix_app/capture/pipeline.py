@@ -24,7 +24,7 @@ from mirix_app.capture.image_embedder import ImageEmbedder
 from mirix_app.capture.incremental_ocr import IncrementalOcr
 from mirix_app.capture.ocr import OcrEngine, OcrResult
 from mirix_app.capture.status import StatusBoard
-from stores.frames import FrameStore, forget_frame_files
+from stores.frames import FrameStore
 from stores.image_vectors import ImageVectorIndex
 from stores.memory_store import MemoryStore
 from stores.observations import NewObservation
@@ -181,12 +181,12 @@ class CapturePipeline:
         )
 
         def write() -> tuple[str, bool]:
-            with self.store.db.atomic():
+            with self.store.transaction():
                 obs_id, created = self.store.observations.add(record)
                 if vector is not None and self.image_index is not None:
                     self.image_index.record(obs_id, vector, frame.epoch, frame.window.app)
                 if over_budget:
-                    forget_frame_files(self.store.db, over_budget)
+                    self.store.forget_frame_files(over_budget)
             return obs_id, created
 
         try:
@@ -202,8 +202,7 @@ class CapturePipeline:
         return StoredFrame(obs_id, rel, stored_bytes, text)
 
     def _known(self, source_id: str) -> bool:
-        found = self.store.db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone()
-        return found is not None
+        return self.store.has_source(source_id)
 
     def sync_vectors(self) -> None:
         """Push text and image vectors of stored frames to Chroma (failures wait in the outbox)."""

@@ -124,18 +124,15 @@ def load_status(data_dir: Path) -> dict[str, Any] | None:
         return None
 
 
-def capture_summary(data_dir: Path | None, db: Any, frame_key: bytes) -> dict[str, Any]:
-    """Frames on disk, image vectors and the last saved capture status of a data dir (for `mirix-app stats`)."""
+def capture_summary(store: Any) -> dict[str, Any]:
+    """Frames on disk, image vectors and the last saved capture status of a store's data dir (for `stats`)."""
     from stores.frames import FrameStore
 
-    if data_dir is None:
+    if store.data_dir is None:
         return {}
-    files, size = FrameStore(data_dir, frame_key, 0).usage()
-    try:
-        vectors = int(db.execute("SELECT count(*) FROM frame_vector").fetchone()[0])
-    except Exception:  # noqa: BLE001 - an older database without the table
-        vectors = 0
-    frames = int(db.execute("SELECT count(*) FROM observation WHERE kind = 'frame'").fetchone()[0])
+    data_dir = store.data_dir
+    files, size = FrameStore(data_dir, store.frame_key, 0).usage()
+    frames, vectors = store.frame_counts()
     return {
         "frame_observations": frames,
         "frames_on_disk": files,
