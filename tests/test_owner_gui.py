@@ -65,6 +65,7 @@ def test_cli_commands_are_clients_of_the_running_app(qtbot, tmp_path: Path, runt
 
     gui = open_app(qtbot, data_dir, capture=True)
     unlock(qtbot, gui)
+    gui.bridge.stop()  # no timed auto-memorize between the commands: the same steps as the run alone
     instance = claim_instance(data_dir, [])
     assert instance is not None
     instance.run_handler = RunHandler(gui.engine, gui.services)
