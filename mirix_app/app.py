@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,8 +313,9 @@ def run_gui(data_dir: Path) -> int:
 def run_until_quit(app: Any, gui: Any, instance: Any) -> int:
     """Serve CLI clients and run the event loop; at quit close everything within the quit budget and exit.
 
-    When something is still running after that (OCR of a frame in flight, a long client job), the process
-    exits at once instead of waiting for it: everything committed is durable, the rest was never reported.
+    The process then exits at once (``os._exit`` after flushing): nothing is left to wait for, and a thread
+    still in native code (OCR of a frame in flight) must not hold up or abort the interpreter's shutdown.
+    Everything committed is durable; the rest was never reported as stored.
     """
     from mirix_app.owner_service import RunHandler
 
@@ -328,9 +328,8 @@ def run_until_quit(app: Any, gui: Any, instance: Any) -> int:
         closed = gui.close()
         instance.release()
         log.info("closed%s", "" if closed else " (left work in flight behind)")
-    if not closed or any(t.name == "capture-worker" and t.is_alive() for t in threading.enumerate()):
-        _exit_now(code)
-    return code
+    _exit_now(code)
+    return code  # not reached
 
 
 def _exit_now(code: int) -> None:

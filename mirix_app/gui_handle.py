@@ -9,7 +9,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-QUIT_BUDGET_S = 1.5
+QUIT_BUDGET_S = 1.0
 
 
 @dataclass

@@ -117,7 +117,7 @@ class Services:
         if capture is not None:
             capture.stop_intake()
 
-    def shutdown(self, timeout: float = 0.5) -> None:
+    def shutdown(self, timeout: float = 0.3) -> None:
         """On the engine thread: stop capture without waiting on its backlog, then close the stores.
 
         A frame still in OCR is dropped when it finishes (its write job finds the engine gone); anything

@@ -39,7 +39,7 @@ def _commands(tmp_path: Path) -> list[list[str]]:
     )
     return [
         ["import-chat", "msgs.jsonl"],  # relative: resolved against the client's working dir
-        ["search", "Zeppelin17 rollout", "--k", "3", "--json"],
+        ["search", "Zeppelin17", "--k", "3", "--json"],
         ["memorize", "--offline", "--until-empty"],
         ["search", "Zeppelin23", "--type", "observation", "--k", "5", "--json"],
     ], messages
@@ -62,6 +62,7 @@ def test_cli_commands_are_clients_of_the_running_app(qtbot, tmp_path: Path, runt
         )
         assert done.returncode == 0, done.stderr
         expected.append(done.stdout)
+    assert json.loads(expected[1])["hits"][0]["sources"] == ["gui-17"]
 
     gui = open_app(qtbot, data_dir, capture=True)
     unlock(qtbot, gui)
@@ -81,7 +82,7 @@ def test_cli_commands_are_clients_of_the_running_app(qtbot, tmp_path: Path, runt
                 timeout=300,
             )
             assert done.returncode == 0, done.stderr
-            assert _comparable(done.stdout, args) == _comparable(want, args)
+            assert _comparable(done.stdout, args) == _comparable(want, args), (args, done.stdout, want)
         assert run(data_dir, client_env, "capture", "--once").returncode == 3  # the app captures itself
         counts = gui.engine.submit(lambda: gui.services.store.observations.counts()).result(20)
         assert counts["pending"] == 0 and counts["done"] >= 40
