@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+from stores.memory_types import OBSERVATION
+from stores.query_time import query_span
+from stores.search_context import SearchContext
 from stores.search_index import SearchIndex
 from stores.vectors import VectorHit, VectorIndex
 
@@ -14,16 +18,33 @@ log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
 RRF_K = 60
+_WORD = re.compile(r"\w+")
+
+
+def scaled(scores: dict[Key, float]) -> dict[Key, float]:
+    """Scores mapped to 0..1 within this result list (best = 1, worst = 0; a single score = 1)."""
+    if not scores:
+        return {}
+    low, high = min(scores.values()), max(scores.values())
+    span = high - low
+    return {key: (value - low) / span if span > 1e-12 else 1.0 for key, value in scores.items()}
 
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How much each ranking counts in the fused score."""
+    """How much each signal counts in the fused score (text and vector scores are scaled to 0..1 per query)."""
 
     text: float = 1.0
     vector: float = 1.0
-    recency: float = 0.2
+    recency: float = 0.02  # a tie-breaker: the newer of two equally good matches first
     max_vector_distance: float = 0.85  # cosine distance; farther neighbours are noise, not matches
+    context: bool = True  # score raw observations with their memories and neighbours (below)
+    source_prior: float = 1.0  # a memory's score added to the observations it was made from
+    neighbour: float = 0.5  # the best score next to an observation in its thread, added to it
+    named: float = 0.3  # boost for observations whose speaker or app the query names (one name only)
+    time: float = 0.5  # boost for items dated in, or mentioning, the time span the query names
+    prior_memories: int = 20  # how many of the best memories lend their score to their observations
+    expand: int = 20  # how many of the best observations pull in their thread neighbours
 
 
 def tied_ranks(scored: Sequence[tuple[Key, float]], tolerance: float = 1e-9) -> dict[Key, int]:
@@ -71,6 +92,10 @@ class Filters:
             and (not self.app or meta.get("app") == self.app)
         )
 
+    def admits_row(self, row: dict) -> bool:
+        """True when an observation row passes the filters."""
+        return self.admits({"type": OBSERVATION, "time": row.get("time_epoch"), "app": row.get("app")})
+
 
 EXACT_SCOPE_MAX = 5000  # filtered sets up to this size are searched exactly among their own ids
 OVERFETCH_MAX = 2000
@@ -79,9 +104,16 @@ OVERFETCH_MAX = 2000
 class HybridSearcher:
     """Runs the text and vector searches with the same filters, in parallel, and fuses their rankings."""
 
-    def __init__(self, index: SearchIndex, vectors: VectorIndex | None, weights: FusionWeights | None = None):
+    def __init__(
+        self,
+        index: SearchIndex,
+        vectors: VectorIndex | None,
+        weights: FusionWeights | None = None,
+        context: SearchContext | None = None,
+    ):
         self._index = index
         self._vectors = vectors
+        self._context = context
         self.weights = weights or FusionWeights()
         self._worker: ThreadPoolExecutor | None = None
 
@@ -116,9 +148,10 @@ class HybridSearcher:
         since: float | None = None,
         until: float | None = None,
         app: str | None = None,
+        rows: dict[str, dict] | None = None,
     ) -> list[tuple[Key, float]]:
-        """The k best (kind, item_id) keys with their fused scores, best first."""
-        depth = max(3 * k, 30)
+        """The k best (kind, item_id) keys with their fused scores, best first; ``rows`` collects observation rows."""
+        depth = max(5 * k, 50)
         filters = Filters(types, since, until, app)
         pending: Future[list[VectorHit]] | None = None
         if self._vectors is not None and query.strip():
@@ -129,24 +162,92 @@ class HybridSearcher:
                     scope = self._index.keys_matching(types, since, until, app)
             self._worker = self._worker or ThreadPoolExecutor(max_workers=1, thread_name_prefix="vector-search")
             pending = self._worker.submit(self._vector_side, query, depth, filters, scope, matching)
+        span = query_span(query) if since is None and until is None else None
         text_hits = self._index.search(query, depth, types, since, until, app)
-        text_rank = tied_ranks([((h.kind, h.item_id), h.bm25) for h in text_hits], tolerance=1e-6)
+        if span is not None:
+            text_hits += self._index.search(query, depth, types, span[0], span[1], app)
         times = {(h.kind, h.item_id): h.time for h in text_hits}
-        vector_rank: dict[Key, int] = {}
+        text = scaled({(h.kind, h.item_id): -h.bm25 for h in text_hits})
+        vector: dict[Key, float] = {}
         if pending is not None:
-            vector_hits = pending.result()
             limit = self.weights.max_vector_distance
-            close = [((h.kind, h.item_id), h.distance) for h in vector_hits if h.distance <= limit]
-            vector_rank = tied_ranks(close, tolerance=1e-5)
-        times.update(self._index.times([key for key in vector_rank if key not in times]))
-        candidates = [key for key in dict.fromkeys([*text_rank, *vector_rank]) if key in times]
-        by_time = sorted(((key, -(times.get(key) or 0.0)) for key in candidates), key=lambda kv: kv[1])
-        scores = rrf_fuse(
-            [
-                (text_rank, self.weights.text),
-                (vector_rank, self.weights.vector),
-                (tied_ranks(by_time), self.weights.recency),
-            ]
-        )
-        ranked = sorted((key for key in candidates), key=lambda key: scores[key], reverse=True)
+            vector = scaled({(h.kind, h.item_id): 1.0 - h.distance for h in pending.result() if h.distance <= limit})
+        times.update(self._index.times([key for key in vector if key not in times]))
+        w = self.weights
+        own = {key: w.text * text.get(key, 0.0) + w.vector * vector.get(key, 0.0) for key in {*text, *vector}}
+        own = {key: value for key, value in own.items() if key in times}
+        scores = dict(own)
+        if self._context is not None and w.context and (not types or OBSERVATION in types):
+            scores = self._context_scores(query, own, filters, times, rows if rows is not None else {})
+        if span is not None and w.time:
+            inside = {key for key, t in times.items() if t is not None and span[0] <= t <= span[1]}
+            inside |= self._index.mentioning([key for key in scores if key not in inside], *span)
+            scores = {key: value * (1 + w.time) if key in inside else value for key, value in scores.items()}
+        by_time = sorted(scores, key=lambda key: -(times.get(key) or 0.0))
+        for position, key in enumerate(by_time):
+            scores[key] += w.recency * (1 - position / max(len(by_time), 1)) * 1e-3
+        ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
         return [(key, scores[key]) for key in ranked[:k]]
+
+    def _context_scores(
+        self, query: str, own: dict[Key, float], filters: Filters, times: dict[Key, float | None], rows: dict
+    ) -> dict[Key, float]:
+        """Observations scored with their memories (granularity per query) and thread neighbours."""
+        assert self._context is not None
+        w = self.weights
+        memories = sorted((key for key in own if key[0] != OBSERVATION), key=lambda key: -own[key])
+        sources = self._context.provenance(memories[: w.prior_memories])
+        prior: dict[str, float] = {}
+        for key, obs_ids in sources.items():
+            for obs_id in obs_ids:
+                prior[obs_id] = max(prior.get(obs_id, 0.0), own[key])
+        obs_ids = [key[1] for key in own if key[0] == OBSERVATION] + list(prior)
+        rows.update(self._context.observations(obs_id for obs_id in obs_ids if obs_id not in rows))
+        scores = {key: value for key, value in own.items() if key[0] != OBSERVATION}
+        for obs_id, row in rows.items():
+            if filters.admits_row(row):
+                key = (OBSERVATION, obs_id)
+                scores[key] = own.get(key, 0.0) + w.source_prior * prior.get(obs_id, 0.0)
+                times[key] = row["time_epoch"]
+        if w.neighbour:
+            best = sorted((key for key in scores if key[0] == OBSERVATION), key=lambda key: -scores[key])
+            near: dict[str, float] = {}
+            links = {key[1]: self._context.neighbours(rows[key[1]]) for key in best[: w.expand]}
+            rows.update(self._context.observations(n for ns in links.values() for n in ns if n not in rows))
+            for obs_id, neighbour_ids in links.items():
+                for other in neighbour_ids:
+                    near[other] = max(near.get(other, 0.0), scores[(OBSERVATION, obs_id)])
+                    if (OBSERVATION, other) in scores:
+                        near[obs_id] = max(near.get(obs_id, 0.0), scores[(OBSERVATION, other)])
+            for obs_id, value in near.items():
+                if filters.admits_row(rows[obs_id]):
+                    key = (OBSERVATION, obs_id)
+                    scores[key] = scores.get(key, 0.0) + w.neighbour * value
+                    times[key] = rows[obs_id]["time_epoch"]
+        if w.named:
+            scores = self._named_boost(query, scores, rows)
+        for key, obs_ids in sources.items():  # a memory no better than its best raw observation is shown by it
+            if any(own.get((OBSERVATION, o), 0.0) >= own[key] for o in obs_ids if (OBSERVATION, o) in scores):
+                scores.pop(key, None)
+        return scores
+
+    def _named_boost(self, query: str, scores: dict[Key, float], rows: dict) -> dict[Key, float]:
+        """Boost observations by the one speaker or app the query names (none when it names several)."""
+        words = set(_WORD.findall(query.lower()))
+        names = {
+            (field, str(rows[key[1]].get(field) or "").lower())
+            for key in scores
+            if key[0] == OBSERVATION
+            for field in ("speaker", "app")
+        }
+        named = {(field, name) for field, name in names if name and set(_WORD.findall(name)) <= words}
+        if len(named) != 1:
+            return scores
+        field, name = named.pop()
+        boost = 1 + self.weights.named
+        return {
+            key: value * boost
+            if key[0] == OBSERVATION and str(rows[key[1]].get(field) or "").lower() == name
+            else value
+            for key, value in scores.items()
+        }

@@ -28,6 +28,7 @@ from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type, observat
 from stores.observations import ObservationInbox
 from stores.rows import fetch_dicts
 from stores.schema import migrate
+from stores.search_context import SearchContext
 from stores.search_index import SearchIndex
 from stores.timeutil import to_epoch
 from stores.vector_health import index_problem, requeue_everything, wipe_local_index
@@ -126,7 +127,7 @@ class MemoryStore(StoreLookups):
         self.chroma_client = chroma_client
         self.vectors = VectorIndex(chroma_client, embedder)
         self.vector_sync = VectorSync(db, self.vectors, self._vector_source)
-        self.searcher = HybridSearcher(self.index, self.vectors)
+        self.searcher = HybridSearcher(self.index, self.vectors, context=SearchContext(db))
         self.frame_key = keys.subkey(master_key, "frame files")
         self.notices: list[str] = []  # what opening repaired, for the user to read
         self._vector_process = False
@@ -294,8 +295,9 @@ class MemoryStore(StoreLookups):
     ) -> list[SearchHit]:
         """Hybrid search over the memory types and raw observations; hits carry their original source ids."""
         kinds = [OBSERVATION if t == OBSERVATION else memory_type(t).name for t in types] if types else None
-        ranked = self.searcher.search(query, k, kinds, to_epoch(since), to_epoch(until), app)
-        return self._hits(ranked)
+        rows: dict[str, dict[str, Any]] = {}
+        ranked = self.searcher.search(query, k, kinds, to_epoch(since), to_epoch(until), app, rows=rows)
+        return self._hits(ranked, rows)
 
     def in_time_range(
         self, since: str | None, until: str | None, types: Sequence[str] | None = None, k: int = 10
@@ -313,11 +315,17 @@ class MemoryStore(StoreLookups):
         ).fetchall()
         return self._hits([((kind, item_id), 0.0) for kind, item_id in rows])
 
-    def _hits(self, ranked: list[tuple[tuple[str, str], float]]) -> list[SearchHit]:
+    def _hits(
+        self, ranked: list[tuple[tuple[str, str], float]], known: Mapping[str, dict[str, Any]] | None = None
+    ) -> list[SearchHit]:
+        """Search hits for ranked keys; observation rows already read during ranking are not read again."""
+        records: dict[tuple[str, str], dict[str, Any]] = {}
         by_kind: dict[str, list[str]] = {}
         for (kind, item_id), _ in ranked:
-            by_kind.setdefault(kind, []).append(item_id)
-        records: dict[tuple[str, str], dict[str, Any]] = {}
+            if kind == OBSERVATION and known and item_id in known:
+                records[(kind, item_id)] = known[item_id]
+            else:
+                by_kind.setdefault(kind, []).append(item_id)
         for kind, ids in by_kind.items():
             if kind == OBSERVATION:
                 records.update({(kind, r["id"]): r for r in self.observations.get_many(ids)})
@@ -338,7 +346,8 @@ class MemoryStore(StoreLookups):
             mtype = MEMORY_TYPES[kind]
             obs_ids, text = record["sources"], mtype.display(record)
             time = record.get(mtype.time_field) if mtype.time_field else record.get("updated_at")
-        return SearchHit(kind, record["id"], score, text, self.source_ids(obs_ids), time, list(obs_ids))
+        sources = [record["source_id"]] if kind == OBSERVATION else self.source_ids(obs_ids)
+        return SearchHit(kind, record["id"], score, text, sources, time, list(obs_ids))
 
     def source_ids(self, observation_ids: Sequence[str]) -> list[str]:
         """The original source ids (message id, frame id) of observations, in the given order."""

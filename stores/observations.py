@@ -37,6 +37,7 @@ class NewObservation:
     image_caption: str | None = None
     frame_file: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    content_hash: str | None = None
 
 
 class ObservationInbox:
@@ -53,6 +54,10 @@ class ObservationInbox:
         if not new.source_id:
             raise ValidationError("an observation needs a source id")
         existing = self._db.execute("SELECT id FROM observation WHERE source_id = ?", [new.source_id]).fetchone()
+        if existing is None and new.content_hash:
+            existing = self._db.execute(
+                "SELECT id FROM observation WHERE content_hash = ? LIMIT 1", [new.content_hash]
+            ).fetchone()
         if existing is not None:
             return existing[0], False
         row = {
@@ -73,6 +78,7 @@ class ObservationInbox:
             "attempts": 0,
             "created_at": utcnow_iso(),
             "meta": json.dumps(dict(new.meta)) if new.meta else None,
+            "content_hash": new.content_hash,
         }
         self._db["observation"].insert(row)
         self._index.index(OBSERVATION, row["id"], observation_text(row), row["time_epoch"], new.app)
@@ -100,6 +106,15 @@ class ObservationInbox:
         marks = ",".join("?" * len(ids))
         by_id = {r["id"]: r for r in fetch_dicts(self._db, f"SELECT * FROM observation WHERE id IN ({marks})", ids)}
         return [by_id[i] for i in ids if i in by_id]
+
+    def has_content(self, content_hash: str) -> bool:
+        """True when an observation was already made from a file with this content hash."""
+        row = self._db.execute("SELECT 1 FROM observation WHERE content_hash = ? LIMIT 1", [content_hash]).fetchone()
+        return row is not None
+
+    def has_source(self, source_id: str) -> bool:
+        """True when an observation already has this source id."""
+        return self._db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone() is not None
 
     def by_source_id(self, source_id: str) -> dict[str, Any]:
         row = fetch_one(self._db, "SELECT * FROM observation WHERE source_id = ?", [source_id])

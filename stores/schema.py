@@ -137,6 +137,26 @@ def m021_chat_threads(db: sqlite_utils.Database) -> None:
     db["chat_message"].create_index(["thread_id", "id"])
 
 
+@migrations()
+def m030_search_context(db: sqlite_utils.Database) -> None:
+    """Thread neighbours (same chat session, same app) by time, and the dates a text mentions."""
+    db["observation"].create_index(["session", "time_epoch"], if_not_exists=True)
+    db["observation"].create_index(["app", "time_epoch"], if_not_exists=True)
+    db["mentioned_time"].create(
+        {"kind": str, "item_id": str, "start": float, "end": float}, not_null={"kind", "item_id", "start", "end"}
+    )
+    db["mentioned_time"].create_index(["kind", "item_id"])
+    db["mentioned_time"].create_index(["start"])
+    db.execute("CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'row')")
+
+
+@migrations()
+def m031_content_hash(db: sqlite_utils.Database) -> None:
+    """An imported file's content hash, so its source id can be its name and the same content still adds nothing."""
+    db["observation"].add_column("content_hash", str)
+    db["observation"].create_index(["content_hash"])
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the database schema up to date."""
     migrations.apply(db)

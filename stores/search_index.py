@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from stores.query_time import time_spans
 from stores.timeutil import utcnow_iso
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -90,11 +91,20 @@ class TextHit:
     time: float | None
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 OR-query of the words in ``text`` (stopwords dropped, each word quoted); None if no words."""
+COMMON_SHARE = 0.08  # a word found in more than this share of all items says little and costs the most to score
+COMMON_MIN_DOCS = 2000  # below this many items every word is cheap: keep them all
+
+
+def query_words(text: str) -> list[str]:
+    """The distinct lower-cased words of ``text``, stopwords dropped (all words if nothing else is left)."""
     words = [w.lower() for w in _WORD.findall(text)]
     kept = [w for w in words if w not in STOPWORDS] or words
-    unique = list(dict.fromkeys(kept))
+    return list(dict.fromkeys(kept))
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 OR-query of the words in ``text`` (stopwords dropped, each word quoted); None if no words."""
+    unique = query_words(text)
     return " OR ".join(f'"{w}"' for w in unique) if unique else None
 
 
@@ -122,6 +132,54 @@ class SearchIndex:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
+        self._stemmer_ready = False
+
+    def _stems(self, words: Sequence[str]) -> list[str | None]:
+        """Each word as the FTS tokenizer indexes it (porter stem), via a scratch in-memory FTS5 table."""
+        if not self._stemmer_ready:
+            tokenizer = "porter unicode61 remove_diacritics 2"
+            self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_fts USING fts5(w, tokenize='{tokenizer}')")
+            self._db.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_vocab USING fts5vocab(temp, stem_fts, instance)"
+            )
+            self._stemmer_ready = True
+        self._db.execute("DELETE FROM temp.stem_fts")
+        for number, word in enumerate(words, start=1):
+            self._db.execute("INSERT INTO temp.stem_fts (rowid, w) VALUES (?, ?)", [number, word])
+        stems: list[str | None] = [None] * len(words)
+        for term, doc in self._db.execute("SELECT term, doc FROM temp.stem_vocab"):
+            stems[doc - 1] = term
+        self._db.execute("DELETE FROM temp.stem_fts")
+        return stems
+
+    def informative_query(self, text: str) -> str | None:
+        """The FTS5 query of ``text`` without words so common that they match a large share of all items."""
+        words = query_words(text)
+        if not words:
+            return None
+        total = self._db.execute("SELECT count(*) FROM search_doc").fetchone()[0]
+        if total >= COMMON_MIN_DOCS and len(words) > 1:
+            counts = []
+            for word, stem in zip(words, self._stems(words), strict=True):
+                row = (
+                    self._db.execute("SELECT doc FROM search_vocab WHERE term = ?", [stem]).fetchone() if stem else None
+                )
+                counts.append((row[0] if row else 0, word))
+            rare = [w for n, w in counts if n <= COMMON_SHARE * total]
+            words = rare or [min(counts)[1]]
+        return " OR ".join(f'"{w}"' for w in words)
+
+    def mentioning(self, keys: Sequence[tuple[str, str]], start: float, end: float) -> set[tuple[str, str]]:
+        """Those of ``keys`` whose text mentions a date inside [start, end]."""
+        found: set[tuple[str, str]] = set()
+        for kind, item_id in keys:
+            row = self._db.execute(
+                "SELECT 1 FROM mentioned_time WHERE kind = ? AND item_id = ? AND start <= ? AND end >= ? LIMIT 1",
+                [kind, item_id, end, start],
+            ).fetchone()
+            if row is not None:
+                found.add((kind, item_id))
+        return found
 
     def index(self, kind: str, item_id: str, body: str, time: float | None, app: str | None) -> None:
         """Add or replace the full-text entry of an item and queue its vector upsert."""
@@ -130,6 +188,11 @@ class SearchIndex:
             "INSERT INTO search_doc (kind, item_id, time, app) VALUES (?, ?, ?, ?)", [kind, item_id, time, app]
         )
         self._db.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", [cursor.lastrowid, body])
+        for _, (start, end) in time_spans(body, time) if time is not None else ():
+            self._db.execute(
+                "INSERT INTO mentioned_time (kind, item_id, start, end) VALUES (?, ?, ?, ?)",
+                [kind, item_id, start, end],
+            )
         self.queue(kind, item_id, "upsert")
 
     def unindex(self, kind: str, item_id: str, queue_vector_delete: bool = True) -> None:
@@ -140,6 +203,7 @@ class SearchIndex:
         if row is not None:
             self._db.execute("DELETE FROM search_fts WHERE rowid = ?", [row[0]])
             self._db.execute("DELETE FROM search_doc WHERE doc_id = ?", [row[0]])
+        self._db.execute("DELETE FROM mentioned_time WHERE kind = ? AND item_id = ?", [kind, item_id])
         if queue_vector_delete:
             self.queue(kind, item_id, "delete")
 
@@ -162,8 +226,8 @@ class SearchIndex:
         until: float | None = None,
         app: str | None = None,
     ) -> list[TextHit]:
-        """The k best BM25 matches of ``query`` that pass the filters."""
-        match = fts_query(query)
+        """The k best BM25 matches of ``query`` that pass the filters (very common words left out)."""
+        match = self.informative_query(query)
         if match is None:
             return []
         where, params = _filters(types, since, until, app)

@@ -90,6 +90,23 @@ def test_import_frames_takes_time_app_and_title_from_the_sidecar(data_dir, shots
     assert "imported 0 frame(s)" in capsys.readouterr().out
 
 
+def test_an_imported_frame_is_cited_by_its_path_in_the_folder(data_dir, tmp_path, capsys):
+    folder = tmp_path / "screens"
+    (folder / "a").mkdir(parents=True)
+    screen(["Quarterly Zanzibar invoice 5521"]).save(folder / "a" / "b.png")
+    assert run(data_dir, "import-frames", str(folder)) == EXIT_OK
+    capsys.readouterr()
+
+    run(data_dir, "search", "Zanzibar invoice", "--json")
+    assert json.loads(capsys.readouterr().out)["hits"][0]["sources"] == ["a/b.png"]
+
+    again = tmp_path / "copy"
+    again.mkdir()
+    shutil.copy(folder / "a" / "b.png", again / "renamed.png")  # the same content under another name
+    assert run(data_dir, "import-frames", str(again)) == EXIT_OK
+    assert "imported 0 frame(s)" in capsys.readouterr().out
+
+
 def test_import_frames_reports_and_deletes_originals(data_dir, shots, capsys):
     assert run(data_dir, "import-frames", str(shots), "--delete-originals") == EXIT_OK
     out = capsys.readouterr().out

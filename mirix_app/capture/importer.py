@@ -11,7 +11,7 @@ from pathlib import Path
 from PIL import Image
 
 from mirix_app.capture.frame import UNKNOWN, Frame, WindowInfo
-from mirix_app.capture.pipeline import CapturePipeline, content_source_id
+from mirix_app.capture.pipeline import CapturePipeline, content_hash, content_source_id
 from mirix_app.capture.screen_source import load_rgb
 from stores.timeutil import to_epoch
 
@@ -28,6 +28,7 @@ class ImportItem:
 
     path: Path
     epoch: float
+    name: str = ""  # the path relative to the folder imported: the frame's source id, cited by search hits
     app: str = UNKNOWN
     title: str = ""
     monitor: int = 0
@@ -69,11 +70,15 @@ def read_sidecar(path: Path) -> tuple[dict[str, dict], list[str]]:
 def collect(paths: Sequence[Path]) -> tuple[list[ImportItem], list[str]]:
     """Image files named or found in the folders given, oldest first, with their sidecar facts."""
     files: list[Path] = []
+    names: dict[Path, str] = {}
     for path in paths:
         if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+            found = [p for p in sorted(path.rglob("*")) if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()]
+            files.extend(found)
+            names.update({p: p.relative_to(path).as_posix() for p in found})
         elif path.is_file():
             files.append(path)
+            names[path] = path.name
         else:
             raise FileNotFoundError(f"No such file or folder: {path}")
     sidecars: dict[Path, dict[str, dict]] = {}
@@ -92,6 +97,7 @@ def collect(paths: Sequence[Path]) -> tuple[list[ImportItem], list[str]]:
             ImportItem(
                 path=file,
                 epoch=float(epoch),
+                name=names.get(file, file.name),
                 app=str(row.get("app") or UNKNOWN).lower(),
                 title=str(row.get("title") or ""),
                 monitor=int(row.get("monitor") or 0),
@@ -118,11 +124,19 @@ def import_frames(
     for number, item in enumerate(items, start=1):
         try:
             data = item.path.read_bytes()
-            source_id = content_source_id(data)
-            if pipeline.submit(lambda sid=source_id: pipeline.store.has_source(sid)):
+            digest, legacy = content_hash(data), content_source_id(data)
+            name = item.name or item.path.name
+
+            def known(digest=digest, legacy=legacy, name=name) -> tuple[bool, bool]:
+                inbox = pipeline.store.observations
+                return inbox.has_content(digest) or inbox.has_source(legacy), inbox.has_source(name)
+
+            present, name_taken = pipeline.submit(known)
+            if present:
                 report.already_present += 1
                 deletable.append(item.path)
                 continue
+            source_id = name if not name_taken else f"{name}#{digest[:8]}"
             image = load_rgb(item.path)
         except Image.DecompressionBombError as error:
             report.failed.append((item.path, f"skipped: the image is too large to read safely ({error})"))
@@ -131,9 +145,9 @@ def import_frames(
             report.failed.append((item.path, f"cannot read the image: {error}"))
             continue
         window = WindowInfo(app=item.app, title=item.title)
-        frame = Frame(image=image, monitor=item.monitor, epoch=item.epoch, window=window, origin=item.path.name)
+        frame = Frame(image=image, monitor=item.monitor, epoch=item.epoch, window=window, origin=name)
         before = pipeline.status.snapshot().dropped
-        stored = pipeline.ingest(frame, dedupe_key=IMPORT_DEDUPE_KEY, source_id=source_id)
+        stored = pipeline.ingest(frame, dedupe_key=IMPORT_DEDUPE_KEY, source_id=source_id, content_hash=digest)
         after = pipeline.status.snapshot()
         if stored is not None:
             report.stored += 1

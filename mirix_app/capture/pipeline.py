@@ -40,6 +40,7 @@ class KeptFrame:
     frame: Frame
     dedupe_key: str | int
     source_id: str
+    content_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,11 @@ class CapturePipeline:
 
     # -- cheap checks (ticker thread) -------------------------------------------------------
     def screen(
-        self, frame: Frame, dedupe_key: str | int | None = None, source_id: str | None = None
+        self,
+        frame: Frame,
+        dedupe_key: str | int | None = None,
+        source_id: str | None = None,
+        content_hash: str | None = None,
     ) -> KeptFrame | None:
         """Count the frame as seen; return it for processing, or None when a drop rule applies."""
         self.status.saw()
@@ -118,7 +123,7 @@ class CapturePipeline:
             return None
         if source_id is None:
             source_id = f"frame:{int(frame.epoch * 1000)}:{frame.monitor}:{secrets.token_hex(4)}"
-        return KeptFrame(frame, key, source_id)
+        return KeptFrame(frame, key, source_id, content_hash)
 
     # -- heavy work (worker thread) -----------------------------------------------------------
     def process(self, kept: KeptFrame) -> StoredFrame | None:
@@ -178,6 +183,7 @@ class CapturePipeline:
             monitor=frame.monitor,
             frame_file=rel,
             meta=meta,
+            content_hash=kept.content_hash,
         )
 
         def write() -> tuple[str, bool]:
@@ -223,10 +229,14 @@ class CapturePipeline:
                 log.warning("image vector sync postponed: %s", error)
 
     def ingest(
-        self, frame: Frame, dedupe_key: str | int | None = None, source_id: str | None = None
+        self,
+        frame: Frame,
+        dedupe_key: str | int | None = None,
+        source_id: str | None = None,
+        content_hash: str | None = None,
     ) -> StoredFrame | None:
         """``screen`` then ``process`` in the calling thread (imports, ``capture --once``, benchmarks)."""
-        kept = self.screen(frame, dedupe_key, source_id)
+        kept = self.screen(frame, dedupe_key, source_id, content_hash)
         return self.process(kept) if kept is not None else None
 
 
@@ -265,9 +275,14 @@ def _black_out(image: Image.Image, boxes: list[tuple[int, ...]], source_width: i
     return image
 
 
+def content_hash(data: bytes) -> str:
+    """The content hash of an imported image: the same content imported twice adds nothing."""
+    return hashlib.sha256(data).hexdigest()[:32]
+
+
 def content_source_id(data: bytes) -> str:
-    """A stable source id for an imported image: the same file imported twice adds nothing."""
-    return "frame-import:" + hashlib.sha256(data).hexdigest()[:32]
+    """The source id older versions gave an imported image (still recognised on re-import)."""
+    return "frame-import:" + content_hash(data)
 
 
-__all__ = ["CapturePipeline", "KeptFrame", "StoredFrame", "content_source_id"]
+__all__ = ["CapturePipeline", "KeptFrame", "StoredFrame", "content_hash", "content_source_id"]
