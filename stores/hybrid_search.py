@@ -21,11 +21,11 @@ RRF_K = 60
 _WORD = re.compile(r"\w+")
 
 
-def scaled(scores: dict[Key, float]) -> dict[Key, float]:
-    """Scores mapped to 0..1 within this result list (best = 1, worst = 0; a single score = 1)."""
+def scaled(scores: dict[Key, float], low: float = 0.0) -> dict[Key, float]:
+    """Scores mapped to 0..1 within this result list: the best is 1, ``low`` (the weakest that counts) is 0."""
     if not scores:
         return {}
-    low, high = min(scores.values()), max(scores.values())
+    high = max(scores.values())
     span = high - low
     return {key: (value - low) / span if span > 1e-12 else 1.0 for key, value in scores.items()}
 
@@ -167,11 +167,12 @@ class HybridSearcher:
         if span is not None:
             text_hits += self._index.search(query, depth, types, span[0], span[1], app)
         times = {(h.kind, h.item_id): h.time for h in text_hits}
-        text = scaled({(h.kind, h.item_id): -h.bm25 for h in text_hits})
+        text = scaled({(h.kind, h.item_id): -h.bm25 for h in text_hits})  # BM25 is 0 for no match
         vector: dict[Key, float] = {}
         if pending is not None:
             limit = self.weights.max_vector_distance
-            vector = scaled({(h.kind, h.item_id): 1.0 - h.distance for h in pending.result() if h.distance <= limit})
+            near = {(h.kind, h.item_id): 1.0 - h.distance for h in pending.result() if h.distance <= limit}
+            vector = scaled(near, low=1.0 - limit)
         times.update(self._index.times([key for key in vector if key not in times]))
         w = self.weights
         own = {key: w.text * text.get(key, 0.0) + w.vector * vector.get(key, 0.0) for key in {*text, *vector}}
