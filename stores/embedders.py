@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 import numpy as np
+
+SHORT_BATCH = 4
 
 
 class TextEmbedder(Protocol):
@@ -57,10 +60,27 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
-        vectors = model.encode(
-            list(texts), batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
+        with _one_thread_for_short(len(texts)):
+            vectors = model.encode(
+                list(texts), batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
         return np.asarray(vectors, dtype=np.float32)
+
+
+@contextlib.contextmanager
+def _one_thread_for_short(count: int) -> Iterator[None]:
+    """Encode a query or two on one torch thread: on a busy 2-core machine a second thread only waits (10x slower)."""
+    if count > SHORT_BATCH:
+        yield
+        return
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
