@@ -103,13 +103,16 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--memorize", choices=["offline", "llm"], default=None, help="run memorize before searching")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--keep", type=Path, default=None, help="keep data dirs here (locomo_ablation.py)")
     args = parser.parse_args()
     os.environ.setdefault("MIRIX_PASSPHRASE", "locomo-bench")
     rows = []
     started = time.time()
     with tempfile.TemporaryDirectory() as tmp:
+        workdir = args.keep or Path(tmp)
+        workdir.mkdir(parents=True, exist_ok=True)
         for sample in load_samples(args.data):
-            rows.extend(run_sample(sample, Path(tmp), args.memorize))
+            rows.extend(run_sample(sample, workdir, args.memorize))
     table = summarise(rows)
     print(f"machine: {platform.node()}, {os.cpu_count()} cores; memorize={args.memorize}; {time.time() - started:.0f}s")
     print_table(table)
