@@ -86,3 +86,25 @@ def test_a_memory_no_better_than_its_own_turn_is_shown_by_the_turn(store):
     hits = store.search("wifi password kettle", k=10)
     assert hits[0].sources == ["t3"]
     assert episode not in [h.id for h in hits]
+
+
+def test_frames_of_the_same_app_close_in_time_come_together(store):
+    store.observations.add_many(
+        [
+            NewObservation(
+                "frame", "a/1.png", "2024-05-13T09:00:00", "Order A-4471 placed: 1 x standing desk", app="mail"
+            ),
+            NewObservation("frame", "a/2.png", "2024-05-13T09:02:00", "Shipping update: expected Thursday", app="mail"),
+            NewObservation("frame", "a/3.png", "2024-05-13T09:03:00", "Weather: light wind, sunrise 05:41", app="web"),
+        ]
+    )
+    store.sync_vectors()
+    assert [h.sources[0] for h in store.search("standing desk delivery", k=2)] == ["a/1.png", "a/2.png"]
+
+
+def test_words_found_in_most_items_are_left_out_of_the_full_text_query(store):
+    rows = [NewObservation("chat", f"m{i}", "2024-01-01T10:00:00", f"weekly status update {i}") for i in range(2100)]
+    rows.append(NewObservation("chat", "rare", "2024-01-01T10:00:00", "status of the zeppelin hangar"))
+    store.observations.add_many(rows)
+    assert store.index.informative_query("status zeppelin") == '"zeppelin"'
+    assert store.index.informative_query("status") == '"status"'  # a query of only common words keeps one
