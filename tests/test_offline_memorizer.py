@@ -113,9 +113,8 @@ def test_memorize_and_ask_from_the_cli_without_an_llm(data_dir, tmp_path, capsys
     assert main([*cli, "ask", "offsite Sintra", "--json"]) == EXIT_OK
     answer = json.loads(capsys.readouterr().out)
     assert answer["mode"] == "offline" and "m1" in answer["citations"][0]["sources"]
-    assert {"type": "episodic", "sources": ["m1", "m2"]}.items() <= next(
-        c for c in answer["citations"] if c["type"] == "episodic"
-    ).items()
+    cited = {s for c in answer["citations"] for s in c["sources"]}
+    assert {"m1", "m2"} <= cited  # the episode, or the message with its neighbour as context
     assert main([*cli, "ask", "offsite Sintra", "--thread", answer["thread_id"]]) == EXIT_OK
     printed = capsys.readouterr().out
-    assert "citations:" in printed and "sources: m1, m2" in printed
+    assert "citations:" in printed and "m1" in printed and "m2" in printed
