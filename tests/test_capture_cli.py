@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -219,6 +220,8 @@ def test_ctrl_c_stops_the_capture_loop_cleanly(xvfb, data_dir, capsys):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a shell starts background jobs with Ctrl-C ignored; the child must see it as a terminal user's would
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         status_file = data_dir / "capture_status.json"
