@@ -18,13 +18,13 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from mirix_app.app import build_capture_loop, build_capture_pipeline
 from mirix_app.capture.active_window import platform_active_window
 from mirix_app.capture.frame import Frame, WindowInfo
 from mirix_app.capture.idle import platform_idle
 from mirix_app.capture.image_embedder import ImageEmbedder
 from mirix_app.capture.ocr import OcrEngine
 from mirix_app.capture.screen_source import MssScreenSource
+from mirix_app.factories import build_capture_loop, build_capture_pipeline
 from mirix_app.logs import quiet_third_party_logs
 from mirix_app.settings import Settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder

@@ -36,9 +36,10 @@ def owner_main(data_dir: Path, embedder: str) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from mirix_app.app import build_gui, run_until_quit
-    from mirix_app.desktop import claim_instance
-    from mirix_app.services import Factories
+    from mirix_app.cli.owner_service import RunHandler
+    from mirix_app.desktop.integration import claim_instance
+    from mirix_app.gui.run import build_gui, run_until_quit
+    from mirix_app.gui.services import Factories
     from mirix_app.settings import Settings
 
     app = QApplication(sys.argv[:1])
@@ -50,7 +51,7 @@ def owner_main(data_dir: Path, embedder: str) -> int:
     signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     pump = QTimer()
     pump.start(200)  # let Python see the signal while Qt waits
-    return run_until_quit(app, gui, instance)
+    return run_until_quit(app, gui, instance, RunHandler)
 
 
 def seed_file(path: Path, prefix: str, count: int) -> Path:

@@ -20,6 +20,7 @@ from pathlib import Path  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the demo data (tests/demo.py)
 PASSPHRASE = "benchmark passphrase"
 HEARTBEAT_MS = 10
 QUESTIONS = ["Where does Ann work?", "pottery class", "quarterly report", "Lisbon half marathon", "Clay Studio"]
@@ -92,8 +93,9 @@ def pump(app, condition: Callable[[], bool], timeout: float) -> None:
 
 
 def seed(data_dir: Path, embedder: str, extra_messages: int, chroma_url: str = "") -> None:
-    from mirix_app.app import make_embedder
-    from mirix_app.demo import seed_demo
+    from demo import seed_demo
+
+    from mirix_app.factories import make_embedder
     from mirix_app.settings import Settings, save_settings
     from stores.memory_store import MemoryStore
     from stores.observations import NewObservation
@@ -127,8 +129,8 @@ def run(args: argparse.Namespace) -> dict:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from mirix_app.app import build_gui
-    from mirix_app.services import Factories
+    from mirix_app.gui.run import build_gui
+    from mirix_app.gui.services import Factories
     from mirix_app.settings import load_settings
 
     app = QApplication.instance() or QApplication(["mirix-app"])

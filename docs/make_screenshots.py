@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the demo data (tests/demo.py)
 OUT = ROOT / "docs" / "screenshots"
 PASSPHRASE = "demo passphrase for screenshots"
 log = logging.getLogger("screenshots")
@@ -51,8 +52,9 @@ def wait_for(app, condition: Callable[[], bool], timeout: float = 60.0, settle: 
 
 
 def seed(data_dir: Path, embedder: str) -> dict:
-    from mirix_app.app import make_embedder
-    from mirix_app.demo import seed_demo
+    from demo import seed_demo
+
+    from mirix_app.factories import make_embedder
     from mirix_app.settings import Settings, save_settings
     from stores.memory_store import MemoryStore
 
@@ -77,8 +79,9 @@ def shoot(app, widget, name: str) -> None:
 def run(embedder: str) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from mirix_app.app import build_gui, make_gui_capture
-    from mirix_app.services import Factories
+    from mirix_app.factories import make_gui_capture
+    from mirix_app.gui.run import build_gui
+    from mirix_app.gui.services import Factories
     from mirix_app.settings import load_settings
 
     app = QApplication.instance() or QApplication(["mirix-app"])

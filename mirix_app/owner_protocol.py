@@ -165,7 +165,7 @@ class OwnerServer:
 
 
 # -- the client's end -----------------------------------------------------------------------------
-def _connect(path: str, timeout: float) -> socket.socket | None:
+def _connect(path: str, timeout: float | None) -> socket.socket | None:
     if sys.platform == "win32" or not os.path.exists(path):  # pragma: no cover - Windows
         return None
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -188,7 +188,10 @@ def alive(path: str, timeout: float = 0.5) -> bool:
 
 
 def request(
-    path: str, message: dict[str, Any], on_event: Callable[[dict[str, Any]], None] | None = None, timeout: float = 5.0
+    path: str,
+    message: dict[str, Any],
+    on_event: Callable[[dict[str, Any]], None] | None = None,
+    timeout: float | None = 5.0,
 ) -> dict[str, Any] | None:
     """Send one request; events go to ``on_event``; returns the final answer, or None when nobody listens.
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from mirix_app.app import build_capture_loop, build_capture_pipeline
 from mirix_app.capture.active_window import FixedWindow
 from mirix_app.capture.idle import FixedIdle
 from mirix_app.capture.screen_source import ImageScreenSource
+from mirix_app.factories import build_capture_loop, build_capture_pipeline
 from mirix_app.settings import Settings
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -8,18 +8,19 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from demo import seed_demo
 from fake_llm import ScriptedChatModel
 from helpers import PASSPHRASE
 from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 from pydantic import Field
 
-from mirix_app.app import build_capture_loop, build_capture_pipeline, build_gui
 from mirix_app.capture.active_window import FixedWindow
 from mirix_app.capture.idle import FixedIdle
 from mirix_app.capture.screen_source import ImageScreenSource
-from mirix_app.demo import seed_demo
-from mirix_app.services import Factories
+from mirix_app.factories import build_capture_loop, build_capture_pipeline
+from mirix_app.gui.run import build_gui
+from mirix_app.gui.services import Factories
 from mirix_app.settings import Settings
 from stores.embedders import HashingEmbedder
 from stores.memory_store import MemoryStore

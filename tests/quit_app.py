@@ -20,13 +20,15 @@ from PIL import Image  # noqa: E402
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mirix_app.app import build_capture_loop, build_capture_pipeline, build_gui, run_until_quit  # noqa: E402
 from mirix_app.capture.active_window import FixedWindow  # noqa: E402
 from mirix_app.capture.idle import FixedIdle  # noqa: E402
 from mirix_app.capture.ocr import OcrEngine  # noqa: E402
 from mirix_app.capture.screen_source import ImageScreenSource  # noqa: E402
-from mirix_app.desktop import claim_instance  # noqa: E402
-from mirix_app.services import Factories  # noqa: E402
+from mirix_app.cli.owner_service import RunHandler  # noqa: E402
+from mirix_app.desktop.integration import claim_instance  # noqa: E402
+from mirix_app.factories import build_capture_loop, build_capture_pipeline  # noqa: E402
+from mirix_app.gui.run import build_gui, run_until_quit  # noqa: E402
+from mirix_app.gui.services import Factories  # noqa: E402
 from mirix_app.settings import Settings  # noqa: E402
 
 
@@ -70,7 +72,7 @@ def main() -> int:
     timer.timeout.connect(watch)
     gui.bridge.models_ready.connect(lambda _mode: timer.start(20))
     QTimer.singleShot(0, lambda: gui.bridge.on_unlock(PASSPHRASE))
-    return run_until_quit(app, gui, instance)
+    return run_until_quit(app, gui, instance, RunHandler)
 
 
 if __name__ == "__main__":

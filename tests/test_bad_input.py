@@ -10,8 +10,8 @@ import pytest
 from helpers import PASSPHRASE, chat, write_jsonl
 from PIL import Image
 
-import mirix_app.app
-from mirix_app.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_USER_ERROR, main
+import mirix_app.factories
+from mirix_app.cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_USER_ERROR, main
 from stores.embedders import HashingEmbedder
 from stores.frames import FrameStore
 from stores.memory_store import MemoryStore
@@ -143,7 +143,7 @@ def test_orphan_frame_files_are_removed_when_the_owner_opens(data_dir):
 def test_an_oversized_image_is_skipped_with_a_reason_and_the_rest_imported(
     data_dir, tmp_path, monkeypatch, ocr_engine, capsys
 ):
-    monkeypatch.setattr(mirix_app.app, "OcrEngine", lambda *a, **k: ocr_engine)
+    monkeypatch.setattr(mirix_app.factories, "OcrEngine", lambda *a, **k: ocr_engine)
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # 2x this is a "decompression bomb"
     shots = tmp_path / "shots"
     shots.mkdir()

@@ -15,8 +15,8 @@ import pytest
 from capture_helpers import screen
 from helpers import PASSPHRASE, write_jsonl
 
-import mirix_app.app
-from mirix_app.cli import EXIT_OK, main
+import mirix_app.factories
+from mirix_app.cli.main import EXIT_OK, main
 
 QT_WINDOW = """
 import sys
@@ -38,7 +38,7 @@ app.exec()
 def cli_env(monkeypatch, ocr_engine):
     monkeypatch.setenv("MIRIX_PASSPHRASE", PASSPHRASE)
     monkeypatch.setenv("MIRIX_EMBEDDER", "hashing")
-    monkeypatch.setattr(mirix_app.app, "OcrEngine", lambda *a, **k: ocr_engine)  # one rapidocr per session
+    monkeypatch.setattr(mirix_app.factories, "OcrEngine", lambda *a, **k: ocr_engine)  # one rapidocr per session
 
 
 def run(data_dir, *args):

@@ -9,11 +9,11 @@ import numpy as np
 from capture_helpers import frame_files, frame_rows, make_loop, make_pipeline, screen
 from PIL import Image
 
-from mirix_app.app import build_capture_pipeline
 from mirix_app.capture.frame import Frame, WindowInfo
 from mirix_app.capture.frame_search import search_frames
 from mirix_app.capture.idle import FixedIdle
 from mirix_app.capture.image_embedder import ImageEmbedder
+from mirix_app.factories import build_capture_pipeline
 from mirix_app.settings import Settings
 
 REPORT = ["Quarterly revenue for Zanzibar Holdings", "Meeting with Priya on Thursday", "Total 48213 EUR approved"]

@@ -7,7 +7,7 @@ import re
 from fake_llm import ANSWER, META, QUERY, ScriptedChatModel, agent, call, json_reply, route
 from langchain_core.messages import AIMessage
 
-from mirix_app.app import make_chat, make_memorizer
+from mirix_app.factories import make_chat, make_memorizer
 from mirix_app.settings import Settings
 from stores.chat_threads import ChatThreads
 from stores.observations import NewObservation

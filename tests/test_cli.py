@@ -11,7 +11,7 @@ import sys
 import pytest
 from helpers import PASSPHRASE, all_bytes_under, chat, write_jsonl
 
-from mirix_app.cli import EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR, main
+from mirix_app.cli.main import EXIT_OK, EXIT_PARTIAL, EXIT_USER_ERROR, main
 
 MARKER = "Xylophone7Quasar"
 
@@ -166,10 +166,10 @@ def test_help_and_version(capsys):
 
 
 def test_no_command_opens_the_desktop_app(monkeypatch, tmp_path):
-    import mirix_app.app
+    import mirix_app.gui.run
 
     opened = []
-    monkeypatch.setattr(mirix_app.app, "run_gui", lambda data_dir: opened.append(data_dir) or 0)
+    monkeypatch.setattr(mirix_app.gui.run, "run_gui", lambda data_dir, serve=None: opened.append(data_dir) or 0)
     assert main(["--data-dir", str(tmp_path)]) == EXIT_OK
     assert main(["--data-dir", str(tmp_path), "gui"]) == EXIT_OK
     assert opened == [tmp_path, tmp_path]

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
-from mirix_app import autostart, smoke
-from mirix_app.single_instance import SingleInstance, bring_to_front, notify_running, socket_name
+from mirix_app.desktop import autostart, smoke
+from mirix_app.desktop.single_instance import SingleInstance, bring_to_front, notify_running, socket_name
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="Unix socket paths and XDG autostart")
 
@@ -58,7 +58,7 @@ def test_second_launch_activates_the_first(qtbot, runtime_dir: Path, tmp_path: P
         # a second launch is another process: it knocks, the first answers from its event loop
         code = (
             "import sys; from PySide6.QtCore import QCoreApplication; "
-            "from mirix_app.single_instance import notify_running; app = QCoreApplication([]); "
+            "from mirix_app.desktop.single_instance import notify_running; app = QCoreApplication([]); "
             f"sys.exit(0 if notify_running({name!r}, ['gui']) else 1)"
         )
         with qtbot.waitSignal(first.activated, timeout=10000) as blocker:
@@ -165,7 +165,7 @@ def test_smoke_not_armed_without_the_variable(qtbot, monkeypatch) -> None:
 
 # -- hook-up in run_gui -----------------------------------------------------------------------------
 def test_claim_instance_once_per_data_dir(qtbot, runtime_dir: Path, tmp_path: Path, capfd) -> None:
-    from mirix_app.desktop import claim_instance
+    from mirix_app.desktop.integration import claim_instance
 
     first = claim_instance(tmp_path / "data", [])
     assert first is not None
@@ -182,7 +182,7 @@ def test_claim_instance_once_per_data_dir(qtbot, runtime_dir: Path, tmp_path: Pa
 def test_integrate_raises_window_on_activation_and_arms_smoke(qtbot, monkeypatch, runtime_dir: Path) -> None:
     from types import SimpleNamespace
 
-    from mirix_app.desktop import integrate
+    from mirix_app.desktop.integration import integrate
 
     armed: list[object] = []
     monkeypatch.setattr(smoke, "install", lambda window, quit_app: armed.append(window))

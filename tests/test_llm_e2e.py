@@ -16,7 +16,7 @@ import os
 import pytest
 from helpers import PASSPHRASE, chat, write_jsonl
 
-from mirix_app.cli import main
+from mirix_app.cli.main import main
 from mirix_app.settings import load_settings, save_settings
 from stores.embedders import HashingEmbedder
 from stores.memory_store import MemoryStore

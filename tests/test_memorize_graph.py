@@ -9,7 +9,7 @@ import pytest
 from fake_llm import META, ScriptedChatModel, agent, call, route
 from langchain_core.messages import AIMessage
 
-from mirix_app.app import make_memorizer
+from mirix_app.factories import make_memorizer
 from mirix_app.settings import Settings
 from stores.observations import NewObservation
 

@@ -8,8 +8,8 @@ import pytest
 from helpers import PASSPHRASE, chat, write_jsonl
 
 from agents.query_analysis import analyse_offline
-from mirix_app.app import make_memorizer
-from mirix_app.cli import EXIT_OK, main
+from mirix_app.cli.main import EXIT_OK, main
+from mirix_app.factories import make_memorizer
 from mirix_app.settings import Settings
 from stores.observations import NewObservation
 

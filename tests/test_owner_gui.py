@@ -15,8 +15,8 @@ from gui_helpers import open_app, seed_demo_dir, unlock
 from helpers import chat, write_jsonl
 from proc_helpers import ROOT, cli_env, run
 
-from mirix_app.desktop import claim_instance
-from mirix_app.owner_service import RunHandler
+from mirix_app.cli.owner_service import RunHandler
+from mirix_app.desktop.integration import claim_instance
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Unix sockets and flock")
 

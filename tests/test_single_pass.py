@@ -7,7 +7,7 @@ import json
 from fake_llm import META, SINGLE_PASS, ScriptedChatModel, agent, json_reply
 from langchain_core.messages import AIMessage
 
-from mirix_app.app import make_memorizer
+from mirix_app.factories import make_memorizer
 from mirix_app.settings import Settings
 from stores.observations import NewObservation
 

@@ -7,10 +7,10 @@ import threading
 import numpy as np
 from PIL import Image
 
-from mirix_app.app import build_capture_pipeline, make_memorizer
 from mirix_app.capture.frame import Frame, WindowInfo
 from mirix_app.capture.ocr import OcrLine, OcrResult
 from mirix_app.engine import Engine, EngineStopped
+from mirix_app.factories import build_capture_pipeline, make_memorizer
 from mirix_app.settings import Settings
 from stores.observations import NewObservation
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from demo import VAULT_SECRET
 from gui_helpers import copy_dir, on_engine, open_app, seed_demo_dir, unlock
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 import ui.memory_browser
-from mirix_app.demo import VAULT_SECRET
 from mirix_app.settings import load_settings
 
 LEFT = Qt.MouseButton.LeftButton

@@ -5,7 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 from typing import Any
 
-from mirix_app import cli_io, cli_owner
+from mirix_app.cli import output, owner_client
 from mirix_app.engine import EngineStopped
 from mirix_app.owner_protocol import Send
 
@@ -23,7 +23,7 @@ class RunHandler:
         self.services = services
 
     def __call__(self, request: dict[str, Any], send: Send) -> dict[str, Any]:
-        from mirix_app import cli  # late: cli imports the app module that builds this handler
+        from mirix_app.cli import main as cli  # late: cli/main.py hands this handler to the desktop app
 
         if self.services.store is None:
             return {"ok": False, "retry": True, "error": "unlock the memory in the desktop app's window"}
@@ -33,14 +33,14 @@ class RunHandler:
         command = parsed.command or "gui"
         if command in NOT_SERVED:
             return {"ok": False, "error": NOT_SERVED[command], "code": 3}
-        cli_owner.absolutize(parsed, request.get("cwd"))
+        owner_client.absolutize(parsed, request.get("cwd"))
         parsed.data_dir = self.services.data_dir
 
         def job() -> int:
             store = self.services.store
-            with cli_io.serving(_sender(send, "out"), _sender(send, "err"), store):
+            with output.serving(_sender(send, "out"), _sender(send, "err"), store):
                 if store is None:
-                    cli_io.err("error: the desktop app's memory was closed")
+                    output.err("error: the desktop app's memory was closed")
                     return cli.EXIT_USER_ERROR
                 return cli.run_command(parsed)
 
@@ -51,7 +51,7 @@ class RunHandler:
         return {"ok": True, "result": {"exit": int(code)}}
 
 
-def _sender(send: Send, event: str) -> cli_io.Write:
+def _sender(send: Send, event: str) -> output.Write:
     return lambda text: send({"event": event, "text": text})
 
 

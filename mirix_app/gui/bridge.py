@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from mirix_app.engine import Engine
-from mirix_app.services import Services
+from mirix_app.gui.services import Services
 from stores.errors import NotFoundError, UserFacingError, WrongKeyError
 
 log = logging.getLogger(__name__)

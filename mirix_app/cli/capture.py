@@ -19,7 +19,7 @@ EXIT_OK, EXIT_PARTIAL = 0, 1
 
 
 def _cli() -> Any:
-    from mirix_app import cli  # late: cli imports this module to register the commands
+    from mirix_app.cli import main as cli  # late: cli imports this module to register the commands
 
     return cli
 
@@ -34,7 +34,7 @@ def _status_line(status: CaptureStatus) -> str:
 
 
 def cmd_capture(args: argparse.Namespace) -> int:
-    from mirix_app.app import build_capture_loop, build_capture_pipeline, load_app_settings
+    from mirix_app.factories import build_capture_loop, build_capture_pipeline, load_app_settings
 
     cli = _cli()
     settings = load_app_settings(args.data_dir)
@@ -70,8 +70,8 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_import_frames(args: argparse.Namespace) -> int:
-    from mirix_app.app import build_capture_pipeline, load_app_settings
     from mirix_app.capture.importer import collect, import_frames
+    from mirix_app.factories import build_capture_pipeline, load_app_settings
 
     cli = _cli()
     settings = load_app_settings(args.data_dir)
@@ -104,15 +104,15 @@ def cmd_import_frames(args: argparse.Namespace) -> int:
 
 
 def cmd_search_frames(args: argparse.Namespace) -> int:
-    from mirix_app.app import load_app_settings, make_image_embedder
     from mirix_app.capture.frame_search import search_frames
+    from mirix_app.factories import load_app_settings, make_image_embedder
 
     cli = _cli()
     settings = load_app_settings(args.data_dir)
     embedder = make_image_embedder(settings.capture)
     if not embedder.available:
         raise UserFacingError(f"Image search is {embedder.status}.")
-    from mirix_app.app import make_image_index
+    from mirix_app.factories import make_image_index
 
     with cli._open(args) as store:
         index = make_image_index(store, settings, embedder)
@@ -140,7 +140,7 @@ def cmd_delete_frames(args: argparse.Namespace) -> int:
         since, until = to_epoch(args.since), to_epoch(args.until)
     except ValueError as error:
         raise UserFacingError(f"Not an ISO-8601 time: {error}") from error
-    from mirix_app.app import build_capture_pipeline, load_app_settings
+    from mirix_app.factories import build_capture_pipeline, load_app_settings
 
     settings = load_app_settings(args.data_dir)
     with cli._open(args) as store:

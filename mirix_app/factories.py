@@ -1,4 +1,7 @@
-"""The composition root: the only module that builds and wires the app's objects."""
+"""The factories: pure builders of the app's objects (settings, stores, models, graphs, capture).
+
+The desktop app is assembled from them in ``mirix_app.gui.run``; the CLI commands call them directly.
+"""
 
 from __future__ import annotations
 
@@ -249,94 +252,3 @@ def make_gui_capture(
         return None
     pipeline = build_capture_pipeline(store, settings, submit=submit)
     return build_capture_loop(pipeline, settings)
-
-
-def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any = None, qt_app: Any = None) -> Any:
-    """Build the desktop app in order: settings -> engine thread -> services -> bridge -> window -> wiring.
-
-    The stores, models and graphs are built later on the engine thread (unlock, then ``load_models``),
-    so the window appears at once. Returns a ``Gui`` handle (window, bridge, engine, close()).
-    """
-    from PySide6.QtWidgets import QApplication
-
-    from mirix_app.bridge import Bridge
-    from mirix_app.engine import Engine
-    from mirix_app.gui_handle import Gui
-    from mirix_app.services import Factories, Services
-    from mirix_app.wiring import connect_signals
-    from ui.main_window import MainWindow
-    from ui.theme import apply_theme
-    from ui.tray import TrayIcon
-
-    app = qt_app or QApplication.instance()
-    if settings is None:
-        settings = load_app_settings(data_dir)
-    log.info("settings loaded from %s", data_dir)
-    engine = Engine()
-    engine.start()
-    log.info("engine thread started")
-    services = Services(data_dir, settings, engine.call, factories or Factories(capture_loop=make_gui_capture))
-    bridge = Bridge(engine, services)
-    log.info("bridge ready")
-    window = MainWindow()
-    tray = TrayIcon()
-    apply_theme(app, settings.theme)
-    log.info("window built")
-    connect_signals(bridge, window, tray, quit_app=app.quit, set_theme=lambda name: apply_theme(app, name))
-    log.info("signals connected")
-    return Gui(window, tray, bridge, engine, services)
-
-
-def run_gui(data_dir: Path) -> int:
-    """Open the main window and run the Qt event loop until the user quits."""
-    import sys
-
-    from PySide6.QtWidgets import QApplication
-
-    from mirix_app.desktop import claim_instance, integrate
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("mirix-app")
-    app.setDesktopFileName("mirix-app")
-    app.setQuitOnLastWindowClosed(True)
-    instance = claim_instance(data_dir)
-    if instance is None:
-        return 0
-    gui = build_gui(data_dir, qt_app=app)
-    integrate(app, gui, instance, getattr(gui.services.settings, "start_at_login", None))
-    gui.window.show()
-    gui.tray.show()
-    log.info("window shown")
-    return run_until_quit(app, gui, instance)
-
-
-def run_until_quit(app: Any, gui: Any, instance: Any) -> int:
-    """Serve CLI clients and run the event loop; at quit close everything within the quit budget and exit.
-
-    The process then exits at once (``os._exit`` after flushing): nothing is left to wait for, and a thread
-    still in native code (OCR of a frame in flight) must not hold up or abort the interpreter's shutdown.
-    Everything committed is durable; the rest was never reported as stored.
-    """
-    from mirix_app.owner_service import RunHandler
-
-    instance.run_handler = RunHandler(gui.engine, gui.services)
-    code = 1
-    try:
-        code = int(app.exec())
-    finally:
-        instance.close()
-        closed = gui.close()
-        instance.release()
-        log.info("closed%s", "" if closed else " (left work in flight behind)")
-    _exit_now(code)
-    return code  # not reached
-
-
-def _exit_now(code: int) -> None:
-    """Exit without waiting for daemon threads in native code (OCR) that would abort the interpreter's exit."""
-    import sys
-
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)

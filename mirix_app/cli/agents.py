@@ -7,14 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mirix_app import cli_io
+from mirix_app.cli import output
 from stores.errors import NotFoundError, UserFacingError
 
 EXIT_OK, EXIT_PARTIAL = 0, 1
 
 
 def _cli() -> Any:
-    from mirix_app import cli  # late: cli imports this module to register the commands
+    from mirix_app.cli import main as cli  # late: cli imports this module to register the commands
 
     return cli
 
@@ -24,7 +24,7 @@ def _model(args: argparse.Namespace, settings: Any, offline: bool) -> Any:
     if offline:
         return None
     from agents.errors import ProviderConfigError
-    from mirix_app.app import make_chat_model
+    from mirix_app.factories import make_chat_model
 
     try:
         model = make_chat_model(settings)
@@ -36,35 +36,35 @@ def _model(args: argparse.Namespace, settings: Any, offline: bool) -> Any:
 
 
 def cmd_memorize(args: argparse.Namespace) -> int:
-    from mirix_app.app import load_app_settings, make_memorizer
+    from mirix_app.factories import load_app_settings, make_memorizer
 
     settings = load_app_settings(args.data_dir)
     model = _model(args, settings, args.offline)
     with _cli()._open(args) as store:
         memorizer = make_memorizer(store, settings, model)
         if model is None and not args.offline:
-            cli_io.write_err("no LLM configured: using the offline memorizer\n")
+            output.write_err("no LLM configured: using the offline memorizer\n")
 
         def progress(line: str) -> None:
-            cli_io.write_err(line + "\n")
+            output.write_err(line + "\n")
 
         report = memorizer.run(until_empty=args.until_empty, offline=args.offline, progress=progress)
         counts = store.observations.counts()
-    cli_io.write_out(report.summary() + f"; {counts['pending']} pending\n")
+    output.write_out(report.summary() + f"; {counts['pending']} pending\n")
     return EXIT_PARTIAL if report.failed or report.waiting else EXIT_OK
 
 
 def _print_answer(answer: Any, as_json: bool) -> None:
     if as_json:
-        cli_io.write_out(json.dumps(answer.to_dict()) + "\n")
+        output.write_out(json.dumps(answer.to_dict()) + "\n")
         return
-    cli_io.write_out(answer.text.rstrip() + "\n")
+    output.write_out(answer.text.rstrip() + "\n")
     if answer.citations:
-        cli_io.write_out("\ncitations:\n")
+        output.write_out("\ncitations:\n")
     for item in answer.citations:
         sources = ", ".join(item["sources"]) or "-"
-        cli_io.write_out(f"  [{item['n']}] {item['type']} {item['id']}  sources: {sources}\n")
-    cli_io.write_out(f"\n(thread {answer.thread_id}; {answer.mode})\n")
+        output.write_out(f"  [{item['n']}] {item['type']} {item['id']}  sources: {sources}\n")
+    output.write_out(f"\n(thread {answer.thread_id}; {answer.mode})\n")
 
 
 def _read_questions(path: Path) -> list[tuple[str, str]]:
@@ -82,14 +82,14 @@ def _read_questions(path: Path) -> list[tuple[str, str]]:
 def _ask_batch(chat: Any, path: Path) -> int:
     for question_id, question in _read_questions(path):
         answer = chat.ask(question, remember=False)
-        cli_io.write_out(json.dumps({"id": question_id, **answer.to_dict()}) + "\n")
+        output.write_out(json.dumps({"id": question_id, **answer.to_dict()}) + "\n")
     return EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
     if bool(args.question) == bool(args.questions):
         raise UserFacingError("Give either a QUESTION or --questions FILE.jsonl.")
-    from mirix_app.app import load_app_settings, make_chat
+    from mirix_app.factories import load_app_settings, make_chat
 
     settings = load_app_settings(args.data_dir)
     model = _model(args, settings, args.offline)
@@ -103,13 +103,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
         except NotFoundError as error:
             raise UserFacingError(str(error)) from None
     if stream is not None:
-        cli_io.write_err("\n")
+        output.write_err("\n")
     _print_answer(answer, args.json)
     return EXIT_OK
 
 
 def _stream_to_stderr(token: str) -> None:
-    cli_io.write_err(token)
+    output.write_err(token)
 
 
 def register(sub: Any) -> None:

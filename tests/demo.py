@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
-from mirix_app.app import make_memorizer
+from mirix_app.factories import make_memorizer
 from mirix_app.settings import Settings
 from stores.frames import FrameStore
 from stores.memory_store import MemoryStore

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mirix_app.bridge import Bridge
+from mirix_app.gui.bridge import Bridge
 from ui.main_window import MainWindow
 from ui.tray import TrayIcon
 

@@ -10,7 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mirix_app import app, graph_build, memory_views, timeline_build, transfer
+from mirix_app import factories
+from mirix_app.gui import graph_build, memory_views, timeline_build, transfer
 from mirix_app.settings import Settings, save_settings
 from stores import keys
 from stores.errors import UserFacingError
@@ -43,7 +44,7 @@ DISK_EVERY_S = 30.0
 class Factories:
     """How the services build what they need; tests swap the model and the capture loop."""
 
-    chat_model: Callable[[Settings], Any] = app.make_chat_model
+    chat_model: Callable[[Settings], Any] = factories.make_chat_model
     # (store, settings, submit): ``submit(job)`` runs a database job on the engine thread and returns its result
     capture_loop: Callable[[MemoryStore, Settings, Callable[[Callable[[], Any]], Any]], Any] | None = None
 
@@ -76,7 +77,7 @@ class Services:
     def unlock(self, passphrase: str | None) -> None:
         """Open the stores with the keyring or the passphrase (WrongKeyError / KeyUnavailableError otherwise)."""
         if self.store is None:
-            self.store = app.open_store(self.data_dir, self.settings, passphrase or None)
+            self.store = factories.open_store(self.data_dir, self.settings, passphrase or None)
             log.info("memory unlocked")
 
     def _store(self) -> MemoryStore:
@@ -96,8 +97,8 @@ class Services:
             model = self.factories.chat_model(self.settings)
         except Exception as error:  # noqa: BLE001 - a broken LLM config must not stop the app: answer offline
             log.warning("LLM unavailable, answering offline: %s", error)
-        self.chat = app.make_chat(store, self.settings, model)
-        self.memorizer = app.make_memorizer(store, self.settings, model)
+        self.chat = factories.make_chat(store, self.settings, model)
+        self.memorizer = factories.make_memorizer(store, self.settings, model)
         progress("Starting capture…", 3, 4)
         self._start_capture()
         self.model_ready = True
@@ -134,7 +135,7 @@ class Services:
     def ask(self, question: str, screen_minutes: int, on_token: Callable[[str], None]) -> ChatReply:
         store = self._store()
         if self.chat is None:
-            self.chat = app.make_chat(store, self.settings, None)
+            self.chat = factories.make_chat(store, self.settings, None)
         text = question
         if screen_minutes > 0:
             screen = self.recent_screen_text(screen_minutes)
@@ -338,7 +339,7 @@ class Services:
 
 def _sync_autostart(s: Settings) -> None:
     """Keep the start-at-login entry in step with the setting (never fails the save)."""
-    from mirix_app import autostart
+    from mirix_app.desktop import autostart
 
     try:
         autostart.sync(s.start_at_login)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mirix_app import cli_io
-from mirix_app.chat_import import ChatLine, LineError
+from mirix_app.cli import output
+from mirix_app.cli.chat_jsonl import ChatLine, LineError
 from stores.errors import UserFacingError
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class ChatImport:
         self.seen += 1
         if len(self.batch) >= IMPORT_BATCH:
             self.flush(store)
-            cli_io.err(f"  {self.seen} messages read...")
+            output.err(f"  {self.seen} messages read...")
 
     def flush(self, store: MemoryStore) -> None:
         """Add the batch; a message whose id is stored with other text is reported, never silently dropped."""
@@ -80,6 +80,6 @@ class ChatImport:
     def _report(self, line: int, reason: str) -> None:
         shown = self.failed + self.differ
         if shown <= SHOWN_ERRORS:
-            cli_io.err(f"{self.path}:{line}: skipped: {reason}")
+            output.err(f"{self.path}:{line}: skipped: {reason}")
         elif shown == SHOWN_ERRORS + 1:
-            cli_io.err(f"{self.path}: more lines skipped; only the count is reported from here on")
+            output.err(f"{self.path}: more lines skipped; only the count is reported from here on")

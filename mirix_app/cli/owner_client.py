@@ -8,7 +8,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from mirix_app import cli_io, owner_protocol
+from mirix_app import owner_protocol
+from mirix_app.cli import output
 from mirix_app.owner_protocol import ProtocolError
 from stores.datadir import ensure_private_dir
 from stores.errors import UserFacingError
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace, argv: Sequence[str], dispatch: Callable[[argpa
         who = owner.describe() if owner is not None else "another mirix-app process"
         line = f"waiting for {who} to finish with {data_dir}" + (f": {answer}" if answer else "") + "..."
         if line != said:
-            cli_io.err(line)
+            output.err(line)
             said = line
         time.sleep(POLL_S)
 
@@ -55,16 +56,16 @@ def _as_client(path: str, argv: Sequence[str]) -> int | str | None:
         return int(answer.get("result", {}).get("exit", 0))
     if answer.get("retry"):
         return str(answer.get("error", ""))
-    cli_io.err(f"error: {answer.get('error', 'the running mirix-app refused the command')}")
+    output.err(f"error: {answer.get('error', 'the running mirix-app refused the command')}")
     return int(answer.get("code", 3))
 
 
 def _print_event(event: dict[str, Any]) -> None:
     text = str(event.get("text", ""))
     if event.get("event") == "out":
-        cli_io.write_out(text)
+        output.write_out(text)
     else:
-        cli_io.write_err(text)
+        output.write_err(text)
 
 
 def absolutize(args: argparse.Namespace, cwd: str | None) -> None:

@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mirix_app import __version__, cli_agents, cli_capture, cli_io, cli_owner
-from mirix_app.cli_errors import user_error
+from mirix_app import __version__
+from mirix_app.cli import agents, capture, output, owner_client
+from mirix_app.cli.errors import user_error
 from mirix_app.logs import quiet_third_party_logs
 from mirix_app.settings import default_data_dir
 from stores.errors import KeyUnavailableError, UserFacingError
@@ -30,8 +31,8 @@ EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, EXIT_USER_ERROR = 0, 1, 2, 3
 TYPE_CHOICES = [*MEMORY_TYPES, "vault", OBSERVATION]
 
 
-_err = cli_io.err
-_out = cli_io.out
+_err = output.err
+_out = output.out
 
 
 def _passphrase_from_user(data_dir: Path) -> str | None:
@@ -49,7 +50,7 @@ def _passphrase_from_user(data_dir: Path) -> str | None:
 @contextlib.contextmanager
 def _open(args: argparse.Namespace) -> Iterator[MemoryStore]:
     """The memory for this command: the owner's open store when serving a client, else opened (and closed) here."""
-    served = cli_io.served_store()
+    served = output.served_store()
     if served is not None:
         yield served
         return
@@ -60,7 +61,7 @@ def _open(args: argparse.Namespace) -> Iterator[MemoryStore]:
 
 
 def _unlock(args: argparse.Namespace) -> MemoryStore:
-    from mirix_app.app import load_app_settings, open_store
+    from mirix_app.factories import load_app_settings, open_store
 
     data_dir = args.data_dir
     settings = load_app_settings(data_dir)
@@ -78,8 +79,8 @@ def _unlock(args: argparse.Namespace) -> MemoryStore:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_import_chat(args: argparse.Namespace) -> int:
-    from mirix_app.chat_import import check_import_file, read_chat_jsonl
-    from mirix_app.cli_import import ChatImport
+    from mirix_app.cli.chat_jsonl import check_import_file, read_chat_jsonl
+    from mirix_app.cli.import_chat import ChatImport
 
     path = Path(args.file)
     check_import_file(path)
@@ -189,9 +190,10 @@ def cmd_reindex(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from mirix_app.app import run_gui
+    from mirix_app.cli.owner_service import RunHandler
+    from mirix_app.gui.run import run_gui
 
-    return run_gui(args.data_dir)
+    return run_gui(args.data_dir, serve=RunHandler)
 
 
 def positive_int(text: str) -> int:
@@ -256,8 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("reindex", help="rebuild the vector index from the encrypted database (with progress)")
     p.set_defaults(func=cmd_reindex)
-    cli_capture.register(sub)
-    cli_agents.register(sub)
+    capture.register(sub)
+    agents.register(sub)
     return parser
 
 
@@ -273,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", cmd_gui) is cmd_gui:
         return run_command(args)
     try:
-        return cli_owner.run(args, raw, run_command)
+        return owner_client.run(args, raw, run_command)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

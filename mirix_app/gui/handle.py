@@ -14,7 +14,7 @@ QUIT_BUDGET_S = 1.0
 
 @dataclass
 class Gui:
-    """What ``app.build_gui`` made: the window, tray, bridge, engine thread and the engine's services."""
+    """What ``gui.run.build_gui`` made: the window, tray, bridge, engine thread and the engine's services."""
 
     window: Any
     tray: Any

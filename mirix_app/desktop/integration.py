@@ -14,8 +14,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from mirix_app import autostart, smoke
-from mirix_app.single_instance import SingleInstance, bring_to_front, is_running, notify_running, socket_name
+from mirix_app.desktop import autostart, smoke
+from mirix_app.desktop.single_instance import SingleInstance, bring_to_front, is_running, notify_running, socket_name
 from stores.memory_store import ensure_private_dir
 from stores.owner_lock import OwnerLock, read_owner
 
