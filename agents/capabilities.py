@@ -20,6 +20,7 @@ class CapabilityMemory:
 
     def __init__(self, load: Loader | None = None, save: Saver | None = None) -> None:
         self._save = save
+        self._load = load
         self._lock = threading.Lock()
         try:
             self._table: dict[str, Any] = dict(load()) if load else {}
@@ -54,6 +55,9 @@ class CapabilityMemory:
 
     def _update(self, key: str, **changes: Any) -> None:
         with self._lock:
+            if self._load is not None:  # another holder of the same file (chat beside memorize) may have written
+                with contextlib.suppress(OSError, ValueError, TypeError):
+                    self._table = {**self._table, **dict(self._load())}
             self._table[key] = {**self._entry(key), **changes}
             snapshot = dict(self._table)
         if self._save is not None:

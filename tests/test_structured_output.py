@@ -145,3 +145,20 @@ def test_openai_clients_length_error_on_a_cut_off_constrained_reply_is_a_retry_n
     model = CutsOffOnce(default=json_reply({"routes": [{"agent": "episodic", "instruction": "x"}]}))
     assert ask(model).routes[0].agent == "episodic"
     assert "cut off at the output limit" in model.prompts[0]
+
+
+def test_two_holders_of_one_capability_file_keep_each_others_records():
+    shared = {}
+
+    def load():
+        return dict(shared)
+
+    def save(table):
+        shared.clear()
+        shared.update(table)
+
+    chat, memorize = CapabilityMemory(load, save), CapabilityMemory(load, save)
+    memorize.record_mode("openai_compatible:a", "json_schema")
+    chat.record_mode("ollama:b", "tools")
+    assert CapabilityMemory(load).mode("openai_compatible:a") == "json_schema"
+    assert CapabilityMemory(load).mode("ollama:b") == "tools"
