@@ -69,4 +69,4 @@ printf '  bundle    %s  (%s files)\n' "$(du -sh "$BUNDLE" | cut -f1)" "$(find "$
 printf '  .deb      %s  %s\n' "$(du -h "$DEB" | cut -f1)" "$DEB"
 printf '  installed %s MiB (Installed-Size %s KiB)\n' "$((INSTALLED_KB / 1024))" "$INSTALLED_KB"
 echo "  largest parts of the bundle:"
-du -sh "$BUNDLE"/_internal/* 2>/dev/null | sort -rh | head -8 | sed 's/^/    /'
+du -sh "$BUNDLE"/_internal/* 2>/dev/null | sort -rh | sed -n 1,8p | sed 's/^/    /'

@@ -121,7 +121,7 @@ echo "    second launch returned in ${handover} s"
 
 step "uninstall: package files gone, user data kept"
 "${DPKG[@]}" -r mirix-app >>"$S/dpkg.log" 2>&1 || { cat "$S/dpkg.log" >&2; fail "dpkg -r"; }
-left=$(find "$S/root" -path "$S/root/var" -prune -o -type f -print | head -5)
+left=$(find "$S/root" -path "$S/root/var" -prune -o -type f -print | sed -n 1,5p)
 [ -z "$left" ] || fail "files left after removal: $left"
 [ ! -e "$S/root/opt/mirix-app" ] || fail "/opt/mirix-app left after removal"
 [ -n "$(ls -A "$MIRIX_DATA_DIR" 2>/dev/null)" ] || fail "user data dir was removed"
