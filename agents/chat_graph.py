@@ -148,12 +148,11 @@ def build_chat_graph(model: Any | None) -> Any:
         ctx, analysis = runtime.context, state["analysis"]
         hidden, shown = _secrets_to_withhold(ctx)
         scrub = Redactor(known_values=tuple(hidden))
-        with ctx.call.lock:
-            local = ctx.profile.local and model is not None
-            hits = _find(ctx, state["question"], analysis, min(ctx.k, LOCAL_K) if local else ctx.k)
-            chars = LOCAL_ITEM_CHARS if local else ITEM_CHARS
-            items = [_item(n, h, scrub.redact(_hit_text(ctx, h, shown)), chars) for n, h in enumerate(hits, 1)]
-            core = [scrub.redact(f"{b['label']}: {b['value']}") for b in ctx.store.memories.list_recent("core", 20)]
+        local = ctx.profile.local and model is not None
+        hits = _find(ctx, state["question"], analysis, min(ctx.k, LOCAL_K) if local else ctx.k)
+        chars = LOCAL_ITEM_CHARS if local else ITEM_CHARS
+        items = [_item(n, h, scrub.redact(_hit_text(ctx, h, shown)), chars) for n, h in enumerate(hits, 1)]
+        core = [scrub.redact(f"{b['label']}: {b['value']}") for b in ctx.store.memories.list_recent("core", 20)]
         return {"items": items, "core": core}
 
     def answer(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
@@ -180,22 +179,21 @@ def build_chat_graph(model: Any | None) -> Any:
 
     def remember(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
         ctx = runtime.context
-        with ctx.call.lock:
-            thread_id = state.get("thread_id") or ctx.threads.create(state["question"][:80])
-            ctx.threads.add_message(thread_id, "user", state["question"])
-            ctx.threads.add_message(thread_id, "assistant", state["answer"], state.get("citations") or [])
-            if state.get("remember", True):
-                ctx.store.observations.add(
-                    NewObservation(
-                        kind="chat_turn",
-                        source_id=f"{CHAT_TURN}{uuid.uuid4().hex}",
-                        time=utcnow_iso(),
-                        text=state["question"],
-                        speaker="user",
-                        session=thread_id,
-                    )
+        thread_id = state.get("thread_id") or ctx.threads.create(state["question"][:80])
+        ctx.threads.add_message(thread_id, "user", state["question"])
+        ctx.threads.add_message(thread_id, "assistant", state["answer"], state.get("citations") or [])
+        if state.get("remember", True):
+            ctx.store.observations.add(
+                NewObservation(
+                    kind="chat_turn",
+                    source_id=f"{CHAT_TURN}{uuid.uuid4().hex}",
+                    time=utcnow_iso(),
+                    text=state["question"],
+                    speaker="user",
+                    session=thread_id,
                 )
-                ctx.store.sync_vectors()
+            )
+            ctx.store.sync_vectors()
         return {"thread_id": thread_id}
 
     graph = StateGraph(ChatState, context_schema=ChatContext)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -15,10 +14,9 @@ from agents.token_budget import TokenBudget
 
 @dataclass
 class LLMCaller:
-    """Calls a (tool-bound) model under the token budget; ``lock`` serialises database access across threads."""
+    """Calls a (tool-bound) model under the token budget (the ledger is the store's, behind its gate)."""
 
     budget: TokenBudget | None
-    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __call__(self, model: Any, messages: Sequence[BaseMessage], purpose: str) -> AIMessage:
         self._check()
@@ -56,10 +54,8 @@ class LLMCaller:
 
     def _check(self) -> None:
         if self.budget is not None:
-            with self.lock:
-                self.budget.check()
+            self.budget.check()
 
     def _charge(self, messages: Sequence[BaseMessage], response: Any, purpose: str) -> None:
         if self.budget is not None:
-            with self.lock:
-                self.budget.charge(messages, response, purpose)
+            self.budget.charge(messages, response, purpose)

@@ -80,8 +80,7 @@ def _failure(error: AgentError, where: str) -> dict[str, str]:
 
 def _related(ws: Workspace, text: str, k: int) -> str:
     if ws.type == "core":
-        with ws.lock:
-            blocks = ws.store.memories.list_recent("core", 20)
+        blocks = ws.store.memories.list_recent("core", 20)
         return (
             "\n".join(f"{b['label']} ({len(b['value'])}/{b.get('limit')} chars): {b['value']}" for b in blocks)
             or "none yet"
@@ -93,7 +92,7 @@ def _related(ws: Workspace, text: str, k: int) -> str:
 def run_memory_agent(model: Any, spec: AgentSpec, task: AgentTask, ctx: MemorizeContext) -> dict[str, Any]:
     """One memory agent on one batch: its tool loop, returning the writes it staged (nothing is written yet)."""
     batch = task["batch"]
-    ws = Workspace(ctx.store, ctx.call.lock, batch, spec.name, spec.name)
+    ws = Workspace(ctx.store, batch, spec.name, spec.name)
     prompt = AGENT_TASK_TEMPLATE.format(
         instruction=task["instruction"] or "store what matters",
         batch=BATCH_TEMPLATE.format(observations=batch.text),
@@ -169,7 +168,7 @@ def build_memorize_graph(model: Any, prompt_chars: int | None = None) -> Any:
 
     def single_pass(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict[str, Any]:
         ctx, batch = runtime.context, state["batch"]
-        related = find_related(ctx.store, ctx.call.lock, batch.text, ctx.related_k)
+        related = find_related(ctx.store, batch.text, ctx.related_k)
         try:
             found = structured_call(
                 model,
@@ -180,7 +179,7 @@ def build_memorize_graph(model: Any, prompt_chars: int | None = None) -> Any:
             )
         except AgentError as error:
             return {"failures": [_failure(error, "single_pass")]}
-        applied = stage_extraction(ctx.store, ctx.call.lock, batch, related, found)
+        applied = stage_extraction(ctx.store, batch, related, found)
         if applied.refused:
             log.info("single pass: %d item(s) refused: %s", len(applied.refused), "; ".join(applied.refused)[:500])
         kinds = sorted({op.type for op in applied.ops})
@@ -268,7 +267,6 @@ def commit_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict
 
 
 def _record_failure(ctx: MemorizeContext, ids: list[str], reason: str) -> dict[str, Any]:
-    with ctx.call.lock:
-        ctx.store.observations.record_failure(ids, reason, ctx.max_attempts, ctx.backoff_s)
-        parked = [o["id"] for o in ctx.store.observations.get_many(ids) if o["status"] == PARKED]
+    ctx.store.observations.record_failure(ids, reason, ctx.max_attempts, ctx.backoff_s)
+    parked = [o["id"] for o in ctx.store.observations.get_many(ids) if o["status"] == PARKED]
     return {"status": FAILED, "reason": reason, "ids": ids, "parked": len(parked)}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from stores.errors import BatchAlreadyDone
 from stores.memory_store import MemoryStore
+
+log = logging.getLogger(__name__)
 
 ADD, UPDATE, DELETE, MERGE, SUPERSEDE, CORE_SET = "add", "update", "delete", "merge", "supersede", "core_set"
 
@@ -43,12 +47,17 @@ class CommitResult:
 
     written: dict[str, int] = field(default_factory=dict)
     memory_ids: list[tuple[str, str]] = field(default_factory=list)
+    already_done: bool = False
 
 
 def apply_ops(store: MemoryStore, ops: Sequence[MemoryOp], observation_ids: Sequence[str]) -> CommitResult:
     """Write every op and mark the batch's observations done, all in one transaction (all or nothing)."""
     result = CommitResult()
+    try:
+        result.memory_ids = store.commit_batch(ops, observation_ids)
+    except BatchAlreadyDone:
+        log.info("batch of %d observation(s) was memorized by another run; dropped", len(observation_ids))
+        return CommitResult(already_done=True)
     for op in ops:
         result.written[op.action] = result.written.get(op.action, 0) + 1
-    result.memory_ids = store.commit_batch(ops, observation_ids)
     return result

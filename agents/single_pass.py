@@ -128,10 +128,9 @@ class Related:
     text: str = "none"
 
 
-def find_related(store: MemoryStore, lock: Any, text: str, k: int) -> Related:
+def find_related(store: MemoryStore, text: str, k: int) -> Related:
     """The k existing memories (not core, not raw observations) closest to the batch."""
-    with lock:
-        hits = store.search(text[:1000], types=[t for t in WRITE_TYPES if t != "core"], k=k)
+    hits = store.search(text[:1000], types=[t for t in WRITE_TYPES if t != "core"], k=k)
     related = Related()
     lines = []
     for n, hit in enumerate(hits, 1):
@@ -191,11 +190,9 @@ class Applied:
     refused: list[str] = field(default_factory=list)
 
 
-def stage_extraction(
-    store: MemoryStore, lock: Any, batch: TriagedBatch, related: Related, found: Extraction
-) -> Applied:
+def stage_extraction(store: MemoryStore, batch: TriagedBatch, related: Related, found: Extraction) -> Applied:
     """Turn an extraction into staged ops through the memory agents' own tools (same checks and rules)."""
-    spaces = {t: Workspace(store, lock, batch, t, "single_pass") for t in WRITE_TYPES}
+    spaces = {t: Workspace(store, batch, t, "single_pass") for t in WRITE_TYPES}
     applied = Applied()
     seen: set[tuple[str, str]] = set()
 

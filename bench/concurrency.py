@@ -46,8 +46,8 @@ def owner_main(data_dir: Path, embedder: str) -> int:
     instance = claim_instance(data_dir, [])
     assert instance is not None
     gui = build_gui(data_dir, Settings(embedder=embedder), Factories(chat_model=lambda _s: None), qt_app=app)
-    gui.bridge.models_ready.connect(lambda _m: print("READY", flush=True))  # noqa: T201
-    QTimer.singleShot(0, lambda: gui.bridge.on_unlock(PASSPHRASE))
+    gui.bridges.session.models_ready.connect(lambda _m: print("READY", flush=True))  # noqa: T201
+    QTimer.singleShot(0, lambda: gui.bridges.session.on_unlock(PASSPHRASE))
     signal.signal(signal.SIGTERM, lambda *_: QTimer.singleShot(0, app.quit))
     pump = QTimer()
     pump.start(200)  # let Python see the signal while Qt waits

@@ -146,7 +146,7 @@ def run(args: argparse.Namespace) -> dict:
     beat = Heartbeat()
     beat.start()
     ready: list[str] = []
-    gui.bridge.models_ready.connect(ready.append)
+    gui.bridges.session.models_ready.connect(ready.append)
     gui.window.unlock.passphrase.setText(PASSPHRASE)
     gui.window.unlock.button.click()
     pump(app, lambda: bool(ready), 120)
@@ -156,28 +156,28 @@ def run(args: argparse.Namespace) -> dict:
     pending = lambda: gui.engine.submit(lambda: gui.services.store.observations.counts()["pending"]).result()  # noqa: E731
     before = pending()
     answers: list = []
-    gui.bridge.chat_reply.connect(answers.append)
+    gui.bridges.chat.chat_reply.connect(answers.append)
     searches: list = []
-    gui.bridge.search_listed.connect(lambda q, rows: searches.append(len(rows)))
+    gui.bridges.memories.search_listed.connect(lambda q, rows: searches.append(len(rows)))
     load = QTimer()
     step = [0]
 
     def drive() -> None:
         step[0] += 1
-        gui.bridge.on_memorize()
-        gui.bridge.on_search(QUESTIONS[step[0] % len(QUESTIONS)])
+        gui.bridges.capture.on_memorize()
+        gui.bridges.memories.on_search(QUESTIONS[step[0] % len(QUESTIONS)])
         if step[0] % 10 == 0:
             gui.window.chat.input.setText(QUESTIONS[step[0] // 10 % len(QUESTIONS)])
             gui.window.chat.send_button.click()
         if step[0] % 25 == 0:
-            gui.bridge.on_graph([], "")
+            gui.bridges.explore.on_graph([], "")
 
     load.timeout.connect(drive)
     load.start(50)
     t0 = time.perf_counter()
     pump(app, lambda: time.perf_counter() - t0 > args.seconds, args.seconds + 30)
     load.stop()
-    pump(app, lambda: not gui.bridge._in_flight, 60)
+    pump(app, lambda: not gui.bridges.busy, 60)
     beat.stop()
     after = pending()
     lateness = sorted(beat.lateness)

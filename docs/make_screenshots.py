@@ -105,11 +105,11 @@ def run(embedder: str) -> None:
         shoot(app, w, "unlock")
         w.unlock.button.click()
         ready: list[str] = []
-        gui.bridge.models_ready.connect(ready.append)
+        gui.bridges.session.models_ready.connect(ready.append)
         wait_for(app, lambda: bool(ready), timeout=120)
 
         replies: list = []
-        gui.bridge.chat_reply.connect(replies.append)
+        gui.bridges.chat.chat_reply.connect(replies.append)
         for count, question in enumerate(("Where does Ann work?", "pottery class on Saturday"), start=1):
             w.chat.input.setText(question)
             w.chat.send_button.click()
@@ -144,13 +144,13 @@ def run(embedder: str) -> None:
         shoot(app, w, "vault_masked")
 
         graphs: list = []
-        gui.bridge.graph_ready.connect(graphs.append)
+        gui.bridges.explore.graph_ready.connect(graphs.append)
         w.tabs.setCurrentWidget(w.graph)
         wait_for(app, lambda: bool(graphs))
         shoot(app, w, "graph")
 
         days: list = []
-        gui.bridge.timeline_ready.connect(days.append)
+        gui.bridges.explore.timeline_ready.connect(days.append)
         w.tabs.setCurrentWidget(w.timeline)
         wait_for(app, lambda: bool(days))
         frame = next(i for i in w.timeline.strip.items if i.kind == "frame")
@@ -160,7 +160,7 @@ def run(embedder: str) -> None:
         shoot(app, w, "timeline")
 
         statuses: list = []
-        gui.bridge.status_ready.connect(statuses.append)
+        gui.bridges.capture.status_ready.connect(statuses.append)
         w.tabs.setCurrentWidget(w.capture)
         wait_for(app, lambda: len(statuses) >= 2, timeout=30)
         shoot(app, w, "capture")

@@ -26,6 +26,7 @@ from mirix_app.settings import CaptureSettings, Settings, load_settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
 from stores.errors import UserFacingError
 from stores.frames import FrameStore
+from stores.gated_store import Run, gated
 from stores.image_vectors import ImageVectorIndex
 from stores.memory_store import MemoryStore, ensure_private_dir
 
@@ -199,11 +200,17 @@ def make_llm_caller(store: MemoryStore, settings: Settings) -> LLMCaller:
     return LLMCaller(TokenBudget(store.usage_ledger(), settings.llm.tokens_per_hour))
 
 
-def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) -> Memorizer:
-    """The memorize pipeline: the LangGraph memorize graph when a model is given, else the offline memorizer."""
+def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, run: Run | None = None) -> Memorizer:
+    """The memorize pipeline: the LangGraph memorize graph when a model is given, else the offline memorizer.
+
+    Every store call goes through ``run`` (the owner's engine thread; a lock when none is given), so the
+    pipeline itself may run on any thread and its model calls never hold the store.
+    """
     from agents.context import MemorizeContext
     from agents.memorize_graph import build_memorize_graph
     from agents.memorizer import Memorizer
+
+    store = gated(store, run)
 
     graph = build_memorize_graph(model) if model is not None else None
     context = None
@@ -224,10 +231,15 @@ def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None) ->
     )
 
 
-def make_chat(store: MemoryStore, settings: Settings, model: Any = None) -> Chat:
-    """The chat service: the chat graph with the model (or offline answers), threads kept in the database."""
+def make_chat(store: MemoryStore, settings: Settings, model: Any = None, run: Run | None = None) -> Chat:
+    """The chat service: the chat graph with the model (or offline answers), threads kept in the database.
+
+    Store calls go through ``run`` like the memorizer's (see ``make_memorizer``).
+    """
     from agents.chat_graph import Chat, build_chat_graph
     from agents.context import ChatContext
+
+    store = gated(store, run)
 
     return Chat(
         build_chat_graph(model),

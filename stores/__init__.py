@@ -35,6 +35,7 @@ _PUBLIC = {
     "DataDirError": "stores.errors",
     "DiskFullError": "stores.errors",
     "VectorIndexError": "stores.errors",
+    "BatchAlreadyDone": "stores.errors",
     "ValidationError": "stores.errors",
 }
 

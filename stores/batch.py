@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 import sqlite_utils
 
+from stores.errors import BatchAlreadyDone
 from stores.memories import MemoryRepository
 from stores.observations import ObservationInbox
 from stores.timeutil import utcnow_iso
@@ -33,9 +34,15 @@ def commit_batch(
     ops: Sequence[StoredOp],
     observation_ids: Sequence[str],
 ) -> list[tuple[str, str]]:
-    """Write every op and mark the observations done, all or nothing; returns (type, id) per op."""
+    """Write every op and mark the observations done, all or nothing; returns (type, id) per op.
+
+    Raises ``BatchAlreadyDone`` (writing nothing) when another run memorized any of the observations first,
+    so two memorize runs at once (the app's and a client's) never store the same batch twice.
+    """
     written = []
     with db.atomic():
+        if inbox.count_done(observation_ids):
+            raise BatchAlreadyDone(f"{len(observation_ids)} observation(s) were memorized by another run meanwhile")
         for op in ops:
             written.append((op.type, _apply(db, memories, op)))
         inbox.mark_done(observation_ids)

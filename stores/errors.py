@@ -68,3 +68,7 @@ def disk_full_message(path: Path) -> str:
     except OSError:
         return "The disk is full; nothing was lost. Free some space and run the command again."
     return f"The disk is full ({free:.0f} MB free); nothing was lost. Free some space and run the command again."
+
+
+class BatchAlreadyDone(StoreError):
+    """Another memorize run marked some of this batch's observations done first; nothing of it was written."""

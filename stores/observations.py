@@ -132,6 +132,17 @@ class ObservationInbox:
             [PENDING, now, limit],
         )
 
+    def count_done(self, ids: Sequence[str]) -> int:
+        """How many of these observations are already done."""
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return 0
+        marks = ",".join("?" * len(unique))
+        row = self._db.execute(
+            f"SELECT count(*) FROM observation WHERE status = ? AND id IN ({marks})", [DONE, *unique]
+        )
+        return int(row.fetchone()[0])
+
     def mark_done(self, ids: Sequence[str]) -> None:
         """Mark observations done; call inside the transaction that writes their memories."""
         for obs_id in ids:

@@ -70,7 +70,7 @@ def unlock(qtbot: Any, gui: Any, passphrase: str = PASSPHRASE) -> None:
     page = gui.window.unlock
     qtbot.waitUntil(lambda: page.info is not None and page.passphrase.isVisible())
     page.passphrase.setText(passphrase)
-    with qtbot.waitSignal(gui.bridge.models_ready, timeout=20000):
+    with qtbot.waitSignal(gui.bridges.session.models_ready, timeout=20000):
         qtbot.mouseClick(page.button, _left())
     assert gui.window.unlocked
 

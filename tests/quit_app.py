@@ -62,7 +62,7 @@ def main() -> int:
     gui.window.show()
 
     def watch() -> None:
-        loop = gui.services.capture
+        loop = gui.services.capture.loop
         if loop is not None and loop.backlog >= backlog:
             sys.stdout.write(f"QUIT {time.monotonic():.3f} backlog {loop.backlog}\n")
             sys.stdout.flush()
@@ -70,8 +70,8 @@ def main() -> int:
 
     timer = QTimer()
     timer.timeout.connect(watch)
-    gui.bridge.models_ready.connect(lambda _mode: timer.start(20))
-    QTimer.singleShot(0, lambda: gui.bridge.on_unlock(PASSPHRASE))
+    gui.bridges.session.models_ready.connect(lambda _mode: timer.start(20))
+    QTimer.singleShot(0, lambda: gui.bridges.session.on_unlock(PASSPHRASE))
     return run_until_quit(app, gui, instance, RunHandler)
 
 

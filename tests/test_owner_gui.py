@@ -66,7 +66,7 @@ def test_cli_commands_are_clients_of_the_running_app(qtbot, tmp_path: Path, runt
 
     gui = open_app(qtbot, data_dir, capture=True)
     unlock(qtbot, gui)
-    gui.bridge.stop()  # no timed auto-memorize between the commands: the same steps as the run alone
+    gui.bridges.capture.stop()  # no timed auto-memorize between the commands: the same steps as the run alone
     instance = claim_instance(data_dir, [])
     assert instance is not None
     instance.run_handler = RunHandler(gui.engine, gui.services)
@@ -86,7 +86,7 @@ def test_cli_commands_are_clients_of_the_running_app(qtbot, tmp_path: Path, runt
         assert run(data_dir, client_env, "capture", "--once").returncode == 3  # the app captures itself
         counts = gui.engine.submit(lambda: gui.services.store.observations.counts()).result(20)
         assert counts["pending"] == 0 and counts["done"] >= 40
-        assert gui.services.capture is not None  # capture kept running throughout
+        assert gui.services.capture.loop is not None  # capture kept running throughout
     finally:
         instance.release()
         gui.close()

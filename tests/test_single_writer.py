@@ -75,3 +75,48 @@ def test_a_job_after_stop_is_refused_not_left_waiting() -> None:
         pass
     else:
         raise AssertionError("a stopped engine accepted a job")
+
+
+def test_a_memorize_run_off_the_engine_touches_the_store_only_through_engine_jobs(store) -> None:
+    engine = Engine()
+    engine.start()
+    seen: dict[str, set[str]] = {"pending": set(), "commit_batch": set()}
+
+    def spy(name: str, real) -> None:
+        def recorded(*args, **kwargs):
+            seen[name].add(threading.current_thread().name)
+            return real(*args, **kwargs)
+
+        return recorded
+
+    try:
+        notes = [
+            NewObservation(kind="chat", source_id=f"n{n}", time="2024-03-01T10:00:00", text=f"n {n}") for n in range(30)
+        ]
+        engine.call(lambda: store.observations.add_many(notes))
+        store.observations.pending = spy("pending", store.observations.pending)
+        store.commit_batch = spy("commit_batch", store.commit_batch)
+        settings = Settings(embedder="hashing", memorize_batch_size=10)
+        memorizer = make_memorizer(store, settings, run=engine.call)
+        worker = threading.Thread(target=lambda: memorizer.run(offline=True, until_empty=True), name="model-lane")
+        worker.start()
+        worker.join(60)
+        counts = engine.call(store.observations.counts)
+    finally:
+        engine.stop()
+    assert counts["pending"] == 0 and counts["done"] == 30
+    assert seen["pending"] == {"mirix-engine"} and seen["commit_batch"] == {"mirix-engine"}
+
+
+def test_two_memorize_runs_on_the_same_batch_store_it_once(store) -> None:
+    from agents.ops import MemoryOp, apply_ops
+
+    [obs], _ = store.observations.add_many(
+        [NewObservation(kind="chat", source_id="m1", time="2024-03-01T10:00:00", text="I moved to Lisbon")]
+    )
+    fact = {"name": "home", "summary": "lives in Lisbon", "details": ""}
+    first = apply_ops(store, [MemoryOp("add", "semantic", record=fact, sources=[obs])], [obs])
+    second = apply_ops(store, [MemoryOp("add", "semantic", record=fact, sources=[obs])], [obs])
+    assert first.memory_ids and not first.already_done
+    assert second.already_done and second.memory_ids == [] and second.written == {}
+    assert store.memories.count("semantic") == 1

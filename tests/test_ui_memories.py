@@ -71,7 +71,7 @@ def test_delete_asks_for_confirmation_first(qtbot, gui):
     assert not detail.confirm_bar.isVisible()
     assert on_engine(gui, lambda: gui.services.store.memories.count("procedural")) == 1
     qtbot.mouseClick(detail.delete_button, LEFT)
-    with qtbot.waitSignal(gui.bridge.memory_deleted, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.memories.memory_deleted, timeout=10000):
         qtbot.mouseClick(detail.confirm_delete, LEFT)
     assert on_engine(gui, lambda: gui.services.store.memories.count("procedural")) == 0
     assert detail.detail is None and "Deleted" in gui.window.memories.message.text()
@@ -83,7 +83,7 @@ def test_vault_values_are_masked_and_revealed_one_at_a_time(qtbot, gui):
     detail = open_row(qtbot, gui, "knowledge_vault", gui.ids["vault"])
     assert all(VAULT_SECRET not in r.title for r in table.rows())
     assert detail.editors["secret_value"].text() == "••••••••"
-    with qtbot.waitSignal(gui.bridge.secret_revealed, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.memories.secret_revealed, timeout=10000):
         qtbot.mouseClick(detail.reveal_button, LEFT)
     assert detail.editors["secret_value"].text() == VAULT_SECRET and detail.reveal_button.text() == "Hide value"
     other = next(r.id for r in table.rows() if r.id != gui.ids["vault"])
@@ -97,7 +97,7 @@ def test_vault_values_are_masked_and_revealed_one_at_a_time(qtbot, gui):
 
 def test_why_do_you_believe_this_shows_the_source_frame(qtbot, gui):
     detail = open_row(qtbot, gui, "procedural", gui.ids["procedural"])
-    with qtbot.waitSignal(gui.bridge.frame_ready, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.explore.frame_ready, timeout=10000):
         qtbot.mouseClick(detail.why_button, LEFT)
     assert detail.sources_list.count() == 2 and "report.py - Visual Studio Code" in detail.sources_list.item(0).text()
     qtbot.waitUntil(lambda: detail.frame.isVisible() and detail.frame.pixmap() is not None)
@@ -108,7 +108,7 @@ def test_export_all_then_import_back_and_bad_files_change_nothing(qtbot, gui, tm
     browser = gui.window.memories
     export = tmp_path / "all.json"
     monkeypatch.setattr(ui.memory_browser.QFileDialog, "getSaveFileName", lambda *a, **k: (str(export), ""))
-    with qtbot.waitSignal(gui.bridge.exported, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.memories.exported, timeout=10000):
         qtbot.mouseClick(browser.export_all_button, LEFT)
     doc = json.loads(export.read_text())
     assert "Exported 14 memories" in browser.message.text() and len(doc["memories"]) == 14
@@ -116,7 +116,7 @@ def test_export_all_then_import_back_and_bad_files_change_nothing(qtbot, gui, tm
     on_engine(gui, lambda: gui.services.store.delete("semantic", gui.ids["semantic"]))
 
     monkeypatch.setattr(ui.memory_browser.QFileDialog, "getOpenFileName", lambda *a, **k: (str(export), ""))
-    with qtbot.waitSignal(gui.bridge.imported, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.memories.imported, timeout=10000):
         qtbot.mouseClick(browser.import_button, LEFT)
     assert browser.message.text().startswith("Imported 1 memory, 11 already present; 2 vault entries skipped")
     restored = on_engine(gui, lambda: gui.services.store.get("semantic", gui.ids["semantic"]))
@@ -127,26 +127,26 @@ def test_export_all_then_import_back_and_bad_files_change_nothing(qtbot, gui, tm
     broken = {"type": "semantic", "id": "broken", "fields": {"summary": "no name"}}
     bad.write_text(json.dumps({"format": "mirix-app-memories", "version": 1, "memories": [good, broken]}))
     monkeypatch.setattr(ui.memory_browser.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
-    with qtbot.waitSignal(gui.bridge.import_failed, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.memories.import_failed, timeout=10000):
         qtbot.mouseClick(browser.import_button, LEFT)
     assert "Memory 2 (semantic) is invalid" in browser.message.text() and "Nothing was imported" in (
         browser.message.text()
     )
     assert on_engine(gui, lambda: gui.services.store.memories.get_many("semantic", ["new-one"])) == {}
     bad.write_text("{not json")
-    with qtbot.waitSignal(gui.bridge.import_failed, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.memories.import_failed, timeout=10000):
         qtbot.mouseClick(browser.import_button, LEFT)
     assert "not valid JSON" in browser.message.text()
 
 
 def test_timeline_shows_the_days_frames_and_what_came_of_them(qtbot, gui):
     timeline = gui.window.timeline
-    with qtbot.waitSignal(gui.bridge.timeline_ready, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.explore.timeline_ready, timeout=10000):
         gui.window.tabs.setCurrentWidget(timeline)
     frames = [i for i in timeline.strip.items if i.kind == "frame"]
     assert len(frames) == 3 and any(i.kind == "event" for i in timeline.strip.items)
     x = timeline.strip._x(frames[0].start_s)
-    with qtbot.waitSignal(gui.bridge.produced_ready, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.explore.produced_ready, timeout=10000):
         qtbot.mouseClick(timeline.strip, LEFT, pos=timeline.strip.rect().topLeft() + _point(x, 80))
     qtbot.waitUntil(lambda: timeline.frame.pixmap() is not None and not timeline.frame.pixmap().isNull())
     texts = [timeline.produced.item(i).text() for i in range(timeline.produced.count())]
@@ -165,18 +165,18 @@ def test_pause_from_the_tray_the_shortcut_and_for_fifteen_minutes(qtbot, gui):
     assert panel.state_label.text() == "Capturing"
     tray.toggle_action.trigger()
     qtbot.waitUntil(lambda: tray.state == "paused")
-    assert gui.services.capture.paused and "paused" in tray.icon.toolTip()
+    assert gui.services.capture.loop.paused and "paused" in tray.icon.toolTip()
     assert tray.toggle_action.text() == "Resume capture" and panel.pause_button.text() == "Resume"
     tray.toggle_action.trigger()
     qtbot.waitUntil(lambda: tray.state == "running" and panel.pause_button.text() == "Pause")
-    assert not gui.services.capture.paused
+    assert not gui.services.capture.loop.paused
     qtbot.keyClick(gui.window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.waitUntil(lambda: gui.services.capture.paused and panel.pause_button.text() == "Resume")
+    qtbot.waitUntil(lambda: gui.services.capture.loop.paused and panel.pause_button.text() == "Resume")
     qtbot.mouseClick(panel.pause_button, LEFT)
-    qtbot.waitUntil(lambda: not gui.services.capture.paused)
+    qtbot.waitUntil(lambda: not gui.services.capture.loop.paused)
     tray.pause15_action.trigger()
     qtbot.waitUntil(lambda: panel.state_label.text().startswith("Paused until"))
-    assert gui.services.capture.paused
+    assert gui.services.capture.loop.paused
 
 
 def test_a_changed_setting_takes_effect_without_restart(qtbot, gui, tmp_path, monkeypatch):
@@ -189,10 +189,10 @@ def test_a_changed_setting_takes_effect_without_restart(qtbot, gui, tmp_path, mo
     settings.theme.setCurrentIndex(settings.theme.findData("dark"))
     settings.start_at_login.setChecked(True)
     settings.memorize_mode.setCurrentIndex(settings.memorize_mode.findData("single_pass"))
-    with qtbot.waitSignal(gui.bridge.settings_applied, timeout=10000):
+    with qtbot.waitSignal(gui.bridges.settings.settings_applied, timeout=10000):
         qtbot.mouseClick(settings.apply_button, LEFT)
     assert settings.message.text() == "Saved and applied."
-    loop = gui.services.capture
+    loop = gui.services.capture.loop
     assert loop.interval_s == 7.5 and loop.pipeline.rules.check(_window("Signal", "chat")) is not None
     saved = load_settings(gui.services.data_dir)
     assert saved.capture.interval_s == 7.5 and saved.llm.memorize_mode == "single_pass"

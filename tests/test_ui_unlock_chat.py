@@ -31,7 +31,7 @@ def test_wrong_passphrase_says_so_and_the_right_one_unlocks(qtbot, demo):
         qtbot.waitUntil(lambda: page.passphrase.isVisible())
         assert page.title.text() == "Unlock your memory" and not page.confirm.isVisible()
         page.passphrase.setText("not my passphrase")
-        with qtbot.waitSignal(gui.bridge.unlock_failed, timeout=10000):
+        with qtbot.waitSignal(gui.bridges.session.unlock_failed, timeout=10000):
             qtbot.mouseClick(page.button, LEFT)
         assert "Wrong passphrase" in page.status.text()
         assert not gui.window.unlocked and page.button.isEnabled()
@@ -54,7 +54,7 @@ def test_first_run_without_keyring_needs_a_confirmed_passphrase(qtbot, data_dir)
         assert "differ" in page.status.text() and not page.button.isEnabled()
         page.confirm.setText("a long and unusual passphrase 42")
         assert "strong" in page.strength.text() and page.button.isEnabled()
-        with qtbot.waitSignal(gui.bridge.unlocked, timeout=15000):
+        with qtbot.waitSignal(gui.bridges.session.unlocked, timeout=15000):
             qtbot.mouseClick(page.button, LEFT)
         assert read_keyinfo(data_dir).method == "passphrase"
     finally:
@@ -67,7 +67,7 @@ def test_first_run_with_a_keyring_creates_the_key_then_unlocks_silently(qtbot, d
         page = gui.window.unlock
         qtbot.waitUntil(lambda: page.button.text() == "Create my encrypted memory")
         assert not page.passphrase.isVisible() and "keyring" in page.explain.text()
-        with qtbot.waitSignal(gui.bridge.unlocked, timeout=15000):
+        with qtbot.waitSignal(gui.bridges.session.unlocked, timeout=15000):
             qtbot.mouseClick(page.button, LEFT)
     finally:
         gui.close()
@@ -79,7 +79,7 @@ def test_first_run_with_a_keyring_creates_the_key_then_unlocks_silently(qtbot, d
         again.close()
 
 
-def test_chat_streams_a_cited_answer_and_the_citation_opens_its_source_message(qtbot, demo):
+def test_chat_streams_a_cited_answer_without_blocking_the_memory_and_the_citation_opens_its_source(qtbot, demo):
     data_dir, ids = demo
     model = StreamingModel(
         scripts={QUERY: [call("analyse_query", topics=["Ann", "work", "Acme"])], ANSWER: [reply_citing("employer")]}
@@ -93,8 +93,15 @@ def test_chat_streams_a_cited_answer_and_the_citation_opens_its_source_message(q
         answer = lambda: chat.bubbles[-1].label.text()  # noqa: E731
         qtbot.waitUntil(lambda: answer() == "Ann ", timeout=15000)  # the first word is on screen, the rest not yet
         assert not chat.send_button.isEnabled()
+        # while the model thinks, the memory is not blocked: browsing and the capture status still answer
+        with qtbot.waitSignal(gui.bridges.memories.memories_listed, timeout=10000) as listed:
+            gui.bridges.memories.on_list("semantic")
+        assert listed.args[0] == "semantic" and len(listed.args[1]) == 2
+        with qtbot.waitSignal(gui.bridges.capture.status_ready, timeout=10000):
+            gui.bridges.capture.on_status()
+        assert answer() == "Ann ", "the answer is still being written"
         model.gate.set()
-        with qtbot.waitSignal(gui.bridge.chat_reply, timeout=15000):
+        with qtbot.waitSignal(gui.bridges.chat.chat_reply, timeout=15000):
             pass
         assert answer().startswith("Ann works at Acme Robotics [")
         [chip] = chat.bubbles[-1].chip_buttons
@@ -117,13 +124,13 @@ def test_offline_chat_answers_with_memories_and_clear_keeps_them(qtbot, demo):
         unlock(qtbot, gui)
         chat = gui.window.chat
         qtbot.keyClicks(chat.input, "pottery class")
-        with qtbot.waitSignal(gui.bridge.chat_reply, timeout=15000):
+        with qtbot.waitSignal(gui.bridges.chat.chat_reply, timeout=15000):
             qtbot.mouseClick(chat.send_button, LEFT)
         assert "Clay Studio" in chat.bubbles[-1].label.text() and chat.bubbles[-1].chip_buttons
-        first_thread = gui.services.thread_id
+        first_thread = gui.services.chat.thread_id
         qtbot.mouseClick(chat.clear_button, LEFT)
         assert chat.bubbles == []
-        qtbot.waitUntil(lambda: gui.services.thread_id is None)
+        qtbot.waitUntil(lambda: gui.services.chat.thread_id is None)
         assert first_thread and on_engine(gui, lambda: gui.services.store.stats()["memories"]["semantic"]) == 2
     finally:
         gui.close()
@@ -140,10 +147,10 @@ def test_show_in_graph_focuses_the_answer_and_a_click_opens_the_memory(qtbot, de
         unlock(qtbot, gui)
         chat, graph = gui.window.chat, gui.window.graph
         qtbot.keyClicks(chat.input, "How do I build the quarterly report?")
-        with qtbot.waitSignal(gui.bridge.chat_reply, timeout=15000):
+        with qtbot.waitSignal(gui.bridges.chat.chat_reply, timeout=15000):
             qtbot.keyClick(chat.input, Qt.Key.Key_Return)
         button = chat.bubbles[-1].chips.itemAt(chat.bubbles[-1].chips.count() - 1).widget()
-        with qtbot.waitSignal(gui.bridge.graph_ready, timeout=15000):
+        with qtbot.waitSignal(gui.bridges.explore.graph_ready, timeout=15000):
             qtbot.mouseClick(button, LEFT)
         assert gui.window.tabs.currentWidget() is graph
         focused = [n.node.id for n in graph.nodes if n.node.focused]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,10 +24,9 @@ TIME_FIELDS = {"occurred_at", "ended_at", "valid_from", "valid_to"}
 
 @dataclass
 class Workspace:
-    """One agent run: read access to the store (under the shared lock) and the writes it has staged."""
+    """One agent run: read access to the store (each call through the owner's gate) and the writes it has staged."""
 
     store: MemoryStore
-    lock: threading.RLock
     batch: TriagedBatch
     type: str
     agent: str
@@ -50,8 +48,7 @@ class Workspace:
         if memory_id in self.staged:
             return {"id": memory_id, **self.staged[memory_id]}
         try:
-            with self.lock:
-                return self.store.memories.get(type_name or self.type, memory_id)
+            return self.store.memories.get(type_name or self.type, memory_id)
         except NotFoundError:
             raise ToolInputError(f"there is no {type_name or self.type} memory with id {memory_id!r}") from None
 
@@ -62,9 +59,8 @@ class Workspace:
         return self.batch.sources(refs)
 
     def search(self, query: str, k: int) -> list[dict[str, Any]]:
-        with self.lock:
-            hits = self.store.search(query[:1000], types=[self.type], k=k)
-            records = self.store.memories.get_many(self.type, [h.id for h in hits])
+        hits = self.store.search(query[:1000], types=[self.type], k=k)
+        records = self.store.memories.get_many(self.type, [h.id for h in hits])
         return [records[h.id] for h in hits if h.id in records]
 
 

@@ -36,8 +36,7 @@ def _current_value(ws: Workspace, label: str) -> tuple[str, int]:
     staged = ws.staged.get(f"core:{label}")
     if staged is not None:
         return staged["value"], int(staged.get("limit") or DEFAULT_LIMIT)
-    with ws.lock:
-        block = ws.store.memories.core_by_label(label)
+    block = ws.store.memories.core_by_label(label)
     return (block["value"], int(block.get("limit") or DEFAULT_LIMIT)) if block else ("", DEFAULT_LIMIT)
 
 

@@ -50,8 +50,7 @@ def insert_resource(
     if content:
         record["content"] = content
     if record["uri"]:
-        with ws.lock:
-            existing = ws.store.ids_with_field("resource", "uri", record["uri"], limit=1)
+        existing = ws.store.ids_with_field("resource", "uri", record["uri"], limit=1)
         if existing:
             ws.stage(MemoryOp(UPDATE, "resource", id=existing[0], record=record, sources=refs))
             return f"a resource with this uri exists; updated {existing[0]}"

@@ -8,7 +8,10 @@ from typing import Any
 from mirix_app.cli import output, owner_client
 from mirix_app.engine import EngineStopped
 from mirix_app.owner_protocol import Send
+from stores.gated_store import gated
 
+MODEL_COMMANDS = frozenset({"ask", "memorize"})
+"""Commands that call a language model: they run on the client's own thread, their store calls as engine jobs."""
 NOT_SERVED = {
     "gui": "The desktop app is already running.",
     "capture": "The desktop app is running and captures the screen itself; use its capture controls.",
@@ -16,7 +19,7 @@ NOT_SERVED = {
 
 
 class RunHandler:
-    """Parses a client's command line and runs it as one engine job, streaming its output back."""
+    """Runs a client's command as one engine job (a model command: each store call as one), streaming its output."""
 
     def __init__(self, engine: Any, services: Any) -> None:
         self.engine = engine
@@ -36,16 +39,20 @@ class RunHandler:
         owner_client.absolutize(parsed, request.get("cwd"))
         parsed.data_dir = self.services.data_dir
 
+        gate = command in MODEL_COMMANDS
+
         def job() -> int:
             store = self.services.store
-            with output.serving(_sender(send, "out"), _sender(send, "err"), store):
+            with output.serving(
+                _sender(send, "out"), _sender(send, "err"), gated(store, self.engine.call) if gate and store else store
+            ):
                 if store is None:
                     output.err("error: the desktop app's memory was closed")
                     return cli.EXIT_USER_ERROR
                 return cli.run_command(parsed)
 
         try:
-            code = self.engine.submit(job).result()
+            code = job() if gate else self.engine.submit(job).result()
         except (EngineStopped, concurrent.futures.CancelledError):
             return {"ok": False, "error": "The desktop app quit before running this command; run it again.", "code": 3}
         return {"ok": True, "result": {"exit": int(code)}}

@@ -14,23 +14,23 @@ QUIT_BUDGET_S = 1.0
 
 @dataclass
 class Gui:
-    """What ``gui.run.build_gui`` made: the window, tray, bridge, engine thread and the engine's services."""
+    """What ``gui.run.build_gui`` made: the window, tray, the area bridges, engine thread and the services."""
 
     window: Any
     tray: Any
-    bridge: Any
+    bridges: Any
     engine: Any
     services: Any
 
     def close(self, timeout: float = QUIT_BUDGET_S) -> bool:
-        """Stop timers and capture intake, close the stores on the engine thread, stop the engine.
+        """Stop timers, model lanes and capture intake, close the stores on the engine thread, stop the engine.
 
         Never waits longer than ``timeout`` in all: frames waiting for OCR are dropped (never stored), a
         job still running (a long import, a model call) is left behind, and committed data is durable
         anyway. Returns True when everything closed in time.
         """
         deadline = time.monotonic() + timeout
-        self.bridge.stop()
+        self.bridges.stop()
         self.services.stop_capture_intake()
         closed = True
         if self.engine.running:

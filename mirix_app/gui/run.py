@@ -1,4 +1,4 @@
-"""The desktop app's assembly: settings -> engine thread -> services -> bridge -> window -> wiring, then run."""
+"""The desktop app's assembly: settings -> engine thread -> services -> bridges -> window -> wiring, then run."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ Serve = Callable[[Any, Any], Any]
 
 
 def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any = None, qt_app: Any = None) -> Any:
-    """Build the desktop app in order: settings -> engine thread -> services -> bridge -> window -> wiring.
+    """Build the desktop app in order: settings -> engine thread -> services -> bridges -> window -> wiring.
 
     The stores, models and graphs are built later on the engine thread (unlock, then ``load_models``),
     so the window appears at once. Returns a ``Gui`` handle (window, bridge, engine, close()).
@@ -26,7 +26,7 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     from PySide6.QtWidgets import QApplication
 
     from mirix_app.engine import Engine
-    from mirix_app.gui.bridge import Bridge
+    from mirix_app.gui.bridge import Bridges
     from mirix_app.gui.handle import Gui
     from mirix_app.gui.services import Factories, Services
     from mirix_app.gui.wiring import connect_signals
@@ -34,7 +34,7 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     from ui.theme import apply_theme
     from ui.tray import TrayIcon
 
-    app = qt_app or QApplication.instance()
+    app: Any = qt_app or QApplication.instance()
     if settings is None:
         settings = load_app_settings(data_dir)
     log.info("settings loaded from %s", data_dir)
@@ -42,15 +42,15 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     engine.start()
     log.info("engine thread started")
     services = Services(data_dir, settings, engine.call, factories or Factories(capture_loop=make_gui_capture))
-    bridge = Bridge(engine, services)
-    log.info("bridge ready")
+    bridges = Bridges(engine, services)
+    log.info("bridges ready")
     window = MainWindow()
     tray = TrayIcon()
     apply_theme(app, settings.theme)
     log.info("window built")
-    connect_signals(bridge, window, tray, quit_app=app.quit, set_theme=lambda name: apply_theme(app, name))
+    connect_signals(bridges, window, tray, quit_app=app.quit, set_theme=lambda name: apply_theme(app, name))
     log.info("signals connected")
-    return Gui(window, tray, bridge, engine, services)
+    return Gui(window, tray, bridges, engine, services)
 
 
 def run_gui(data_dir: Path, serve: Serve | None = None) -> int:
@@ -65,7 +65,7 @@ def run_gui(data_dir: Path, serve: Serve | None = None) -> int:
 
     from mirix_app.desktop.integration import claim_instance, integrate
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app: Any = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("mirix-app")
     app.setDesktopFileName("mirix-app")
     app.setQuitOnLastWindowClosed(True)
@@ -73,7 +73,7 @@ def run_gui(data_dir: Path, serve: Serve | None = None) -> int:
     if instance is None:
         return 0
     gui = build_gui(data_dir, qt_app=app)
-    integrate(app, gui, instance, getattr(gui.services.settings, "start_at_login", None))
+    integrate(app, gui, instance, getattr(gui.services.session.settings, "start_at_login", None))
     gui.window.show()
     gui.tray.show()
     log.info("window shown")

@@ -1,0 +1,86 @@
+"""The session area: the data dir, the settings, unlocking the store and the language model in use."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mirix_app import factories
+from mirix_app.settings import Settings
+from stores import keys
+from stores.errors import UserFacingError
+from stores.gated_store import gated
+from stores.memory_store import MemoryStore
+from ui.viewmodels import SetupInfo
+
+log = logging.getLogger(__name__)
+
+RunOnEngine = Callable[[Callable[[], Any]], Any]
+"""Runs a job on the engine thread and returns its result (``Engine.call``)."""
+
+
+@dataclass
+class Factories:
+    """How the services build what they need; tests swap the model and the capture loop."""
+
+    chat_model: Callable[[Settings], Any] = factories.make_chat_model
+    # (store, settings, submit): ``submit(job)`` runs a database job on the engine thread and returns its result
+    capture_loop: Callable[[MemoryStore, Settings, RunOnEngine], Any] | None = None
+
+
+@dataclass
+class Session:
+    """What every area shares: the data dir, settings, the open store (engine thread only) and the model."""
+
+    data_dir: Path
+    settings: Settings
+    submit: RunOnEngine
+    factories: Factories = field(default_factory=Factories)
+    store: MemoryStore | None = None
+    model: Any = None
+    model_ready: bool = False
+    model_generation: int = 0
+
+    def setup_info(self) -> SetupInfo:
+        info = keys.read_keyinfo(self.data_dir)
+        works = keys.keyring_works()
+        method = info.method if info is not None else ("keyring" if works else "passphrase")
+        return SetupInfo(str(self.data_dir), info is None, method, works)
+
+    def unlock(self, passphrase: str | None) -> None:
+        """Open the stores with the keyring or the passphrase (WrongKeyError / KeyUnavailableError otherwise)."""
+        if self.store is None:
+            self.store = factories.open_store(self.data_dir, self.settings, passphrase or None)
+            log.info("memory unlocked")
+
+    def open_store(self) -> MemoryStore:
+        """The open store, for jobs on the engine thread; a clear error while the memory is locked."""
+        if self.store is None:
+            raise UserFacingError("The memory is locked.")
+        return self.store
+
+    def gated_store(self) -> Any:
+        """The open store for work off the engine thread (a model run): each call runs as an engine job."""
+        return gated(self.open_store(), self.submit)
+
+    def warm_embedder(self) -> None:
+        self.open_store().vectors.embedder.embed(["warm up"])
+
+    def connect_model(self) -> str:
+        """Build the language model from the settings; "llm", or "offline" when none is configured or it fails."""
+        model = None
+        try:
+            model = self.factories.chat_model(self.settings)
+        except Exception as error:  # noqa: BLE001 - a broken LLM config must not stop the app: answer offline
+            log.warning("LLM unavailable, answering offline: %s", error)
+        self.model = model
+        self.model_generation += 1
+        return "llm" if model is not None else "offline"
+
+    def close_store(self, timeout: float) -> None:
+        if self.store is not None:
+            self.store.close(vector_timeout=timeout)
+            self.store = None
