@@ -186,4 +186,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from mirix_app.gui.run import exit_now
+
+    exit_now(main())  # like the app: do not wait on a capture thread still in native OCR (it aborted the exit)

@@ -97,11 +97,11 @@ def run_until_quit(app: Any, gui: Any, instance: Any, serve: Serve | None = None
         closed = gui.close()
         instance.release()
         log.info("closed%s", "" if closed else " (left work in flight behind)")
-    _exit_now(code)
+    exit_now(code)
     return code  # not reached
 
 
-def _exit_now(code: int) -> None:
+def exit_now(code: int) -> None:
     """Exit without waiting for daemon threads in native code (OCR) that would abort the interpreter's exit."""
     import sys
 
