@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time as _time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -93,6 +94,8 @@ class TextHit:
 
 COMMON_SHARE = 0.08  # a word found in more than this share of all items says little and costs the most to score
 COMMON_MIN_DOCS = 2000  # below this many items every word is cheap: keep them all
+COUNT_EVERY_S = 5.0
+WORD_CACHE_MAX = 50_000
 
 
 def query_words(text: str) -> list[str]:
@@ -133,9 +136,22 @@ class SearchIndex:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
         self._stemmer_ready = False
+        self._stem_of: dict[str, str | None] = {}
+        self._docs_with: dict[str, int] = {}  # documents holding a stem, as counted at about ``_counted_total`` items
+        self._counted_total = 0
+        self._total = (0, -1e9)  # (items, when counted)
 
     def _stems(self, words: Sequence[str]) -> list[str | None]:
-        """Each word as the FTS tokenizer indexes it (porter stem), via a scratch in-memory FTS5 table."""
+        """Each word as the FTS tokenizer indexes it (porter stem); words seen before come from memory."""
+        new = [w for w in dict.fromkeys(words) if w not in self._stem_of]
+        if new:
+            if len(self._stem_of) > WORD_CACHE_MAX:
+                self._stem_of.clear()
+            self._stem_of.update(zip(new, self._stem_now(new), strict=True))
+        return [self._stem_of[w] for w in words]
+
+    def _stem_now(self, words: Sequence[str]) -> list[str | None]:
+        """Stem words through the tokenizer itself, via a scratch in-memory FTS5 table."""
         if not self._stemmer_ready:
             tokenizer = "porter unicode61 remove_diacritics 2"
             self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_fts USING fts5(w, tokenize='{tokenizer}')")
@@ -157,17 +173,38 @@ class SearchIndex:
         words = query_words(text)
         if not words:
             return None
-        total = self._db.execute("SELECT count(*) FROM search_doc").fetchone()[0]
+        total = self._item_count()
         if total >= COMMON_MIN_DOCS and len(words) > 1:
-            counts = []
-            for word, stem in zip(words, self._stems(words), strict=True):
-                row = (
-                    self._db.execute("SELECT doc FROM search_vocab WHERE term = ?", [stem]).fetchone() if stem else None
-                )
-                counts.append((row[0] if row else 0, word))
+            counts = [
+                (self._documents_with(stem, total), word) for word, stem in zip(words, self._stems(words), strict=True)
+            ]
             rare = [w for n, w in counts if n <= COMMON_SHARE * total]
             words = rare or [min(counts)[1]]
         return " OR ".join(f'"{w}"' for w in words)
+
+    def _item_count(self) -> int:
+        """How many items are indexed, re-counted at most every few seconds (it only sets the common-word cut)."""
+        count, at = self._total
+        now = _time.monotonic()
+        if now - at > COUNT_EVERY_S:
+            count = int(self._db.execute("SELECT count(*) FROM search_doc").fetchone()[0])
+            self._total = (count, now)
+        return count
+
+    def _documents_with(self, stem: str | None, total: int) -> int:
+        """How many documents hold ``stem``; remembered until the index grows or shrinks by a tenth."""
+        if stem is None:
+            return 0
+        if (
+            abs(total - self._counted_total) > 0.1 * max(self._counted_total, 1)
+            or len(self._docs_with) > WORD_CACHE_MAX
+        ):
+            self._docs_with.clear()
+            self._counted_total = total
+        if stem not in self._docs_with:
+            row = self._db.execute("SELECT doc FROM search_vocab WHERE term = ?", [stem]).fetchone()
+            self._docs_with[stem] = int(row[0]) if row else 0
+        return self._docs_with[stem]
 
     def mentioning(self, keys: Sequence[tuple[str, str]], start: float, end: float) -> set[tuple[str, str]]:
         """Those of ``keys`` whose text mentions a date inside [start, end]."""
