@@ -13,6 +13,7 @@ _PUBLIC = {
     "MemoryStore": "stores.memory_store",
     "SearchHit": "stores.memory_store",
     "ensure_private_dir": "stores.datadir",
+    "ForgetReport": "stores.forget_report",
     "NewObservation": "stores.observations",
     "PENDING": "stores.observations",
     "DONE": "stores.observations",

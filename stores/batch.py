@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -11,6 +12,8 @@ from stores.errors import BatchAlreadyDone
 from stores.memories import MemoryRepository
 from stores.observations import ObservationInbox
 from stores.timeutil import utcnow_iso
+
+log = logging.getLogger(__name__)
 
 ADD, UPDATE, DELETE, MERGE, SUPERSEDE, CORE_SET = "add", "update", "delete", "merge", "supersede", "core_set"
 
@@ -37,16 +40,32 @@ def commit_batch(
     """Write every op and mark the observations done, all or nothing; returns (type, id) per op.
 
     Raises ``BatchAlreadyDone`` (writing nothing) when another run memorized any of the observations first,
-    so two memorize runs at once (the app's and a client's) never store the same batch twice.
+    so two memorize runs at once (the app's and a client's) never store the same batch twice. A batch that lost
+    observations while it was being memorized (the user forgot a time range meanwhile) writes nothing: its
+    memories could carry what was forgotten. Its remaining observations stay pending and are memorized again.
     """
-    written = []
+    written: list[tuple[str, str]] = []
     with db.atomic():
         if inbox.count_done(observation_ids):
             raise BatchAlreadyDone(f"{len(observation_ids)} observation(s) were memorized by another run meanwhile")
+        if _lost_any(db, observation_ids):
+            log.info("memorize batch dropped: some of its observations were forgotten meanwhile")
+            return written
         for op in ops:
             written.append((op.type, _apply(db, memories, op)))
         inbox.mark_done(observation_ids)
     return written
+
+
+def _lost_any(db: sqlite_utils.Database, observation_ids: Sequence[str]) -> bool:
+    wanted = list(dict.fromkeys(observation_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        found = db.execute(f"SELECT count(*) FROM observation WHERE id IN ({marks})", chunk).fetchone()[0]
+        if found < len(chunk):
+            return True
+    return False
 
 
 def _apply(db: sqlite_utils.Database, repo: MemoryRepository, op: StoredOp) -> str:

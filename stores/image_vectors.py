@@ -102,6 +102,11 @@ class ImageVectorIndex:
         )
         return [ImageHit(i, float(d)) for i, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
+    def unindex(self, observation_ids: Sequence[str]) -> None:
+        """Remove vectors from the Chroma collection only (the caller deletes the rows in its transaction)."""
+        if observation_ids:
+            self._collection.delete(ids=list(observation_ids))
+
     def delete(self, observation_ids: Sequence[str]) -> None:
         if observation_ids:
             self._collection.delete(ids=list(observation_ids))

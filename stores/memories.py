@@ -68,6 +68,20 @@ class MemoryRepository:
             if mtype.indexed:
                 self._index.unindex(mtype.name, memory_id)
 
+    def drop_sources(self, type_name: str, memory_id: str, observation_ids: Sequence[str]) -> None:
+        """Unlink observations from a memory that keeps other sources (a forgotten range); history records it."""
+        mtype = memory_type(type_name)
+        with self._db.atomic():
+            old = self._raw(mtype, memory_id)
+            self._record_history(mtype, old, "forget")
+            for obs_id in observation_ids:
+                self._db.execute(
+                    "DELETE FROM provenance WHERE memory_type = ? AND memory_id = ? AND observation_id = ?",
+                    [mtype.name, memory_id, obs_id],
+                )
+            self._db[mtype.table].update(memory_id, {"updated_at": utcnow_iso(), "version": int(old["version"]) + 1})
+            self._reindex(mtype, self._raw(mtype, memory_id))
+
     def merge(self, type_name: str, keep_id: str, drop_ids: Sequence[str], changes: Mapping[str, Any]) -> dict:
         """Fold ``drop_ids`` into ``keep_id``: the kept one gets ``changes`` and every source; the rest go."""
         mtype = memory_type(type_name)

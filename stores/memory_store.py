@@ -19,6 +19,7 @@ from stores.datadir import ensure_private_dir
 from stores.embedders import MiniLMEmbedder, TextEmbedder
 from stores.errors import DataDirError, NotFoundError, is_disk_full
 from stores.field_cipher import FieldCipher
+from stores.forget import ForgetReport, RangeForgetter
 from stores.frames import remove_orphan_frames
 from stores.hybrid_search import FusionWeights, HybridSearcher
 from stores.llm_usage import UsageLedger
@@ -218,6 +219,19 @@ class MemoryStore(StoreLookups):
 
     def reveal(self, memory_id: str) -> str:
         return self.memories.reveal(memory_id)
+
+    def forget_range(self, since: str | None, until: str | None, dry_run: bool = False) -> ForgetReport:
+        """Delete everything stored in [since, until] (ISO-8601; None is open-ended), or only count it.
+
+        Observations, their frame files, text and image vectors and chat messages of the range go; a memory
+        whose every source is in the range goes with its history; a memory with sources outside the range
+        keeps them, loses the range's, and its history records the change. Nothing outside the range changes.
+        """
+        forgetter = RangeForgetter(self._db, self.memories, self.index, self.data_dir, self.image_index)
+        report = forgetter.forget(to_epoch(since), to_epoch(until), dry_run)
+        if not dry_run:
+            self.sync_vectors()
+        return report
 
     def commit_batch(self, ops: Sequence[StoredOp], observation_ids: Sequence[str]) -> list[tuple[str, str]]:
         """Apply a memorize batch and mark its observations done in the same transaction; then index vectors."""
