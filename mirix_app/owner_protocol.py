@@ -2,7 +2,12 @@
 
 A client connects to the user-only Unix socket of a data dir and sends one request line::
 
-    {"v": 1, "op": "hello" | "activate" | "run", ...}
+    {"v": 1, "op": "hello" | "activate" | "run" | "forget", ...}
+
+``run`` carries a command line (``argv``, ``cwd``); ``forget`` carries ``since``, ``until`` (ISO-8601) and
+``dry_run``, and answers with the forget report (what the range holds, or what was deleted), so the client can
+print it and ask before deleting. ``hello`` answers with the ``ops`` the owner serves; an owner that predates
+an op answers ``unknown request``.
 
 The owner answers with zero or more event lines (``{"v": 1, "event": "out" | "err", "text": ...}``: what the
 command prints) and one final line, ``{"v": 1, "ok": true, "result": ...}`` or
@@ -29,6 +34,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 VERSION = 1
+OPS = ("hello", "activate", "run", "forget")
 MAX_LINE = 1024 * 1024
 
 Send = Callable[[dict[str, Any]], None]

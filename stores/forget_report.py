@@ -52,26 +52,53 @@ class ForgetReport:
             return ["nothing is stored in this range"]
         out = []
         if self.observations:
-            parts = ", ".join(f"{n} {_KIND_WORDS.get(k, k)}" for k, n in sorted(self.observations.items()))
-            out.append(f"{self.total_observations} observation(s): {parts}")
-        out.append(f"{self.frame_files} encrypted frame file(s), {self.image_vectors} image vector(s)")
+            parts = ", ".join(
+                plural(n, *_KIND_WORDS.get(k, (k, k + "s"))) for k, n in sorted(self.observations.items())
+            )
+            out.append(f"{plural(self.total_observations, 'observation')}: {parts}")
+        if self.frame_files or self.image_vectors:
+            out.append(
+                f"{plural(self.frame_files, 'encrypted frame file')}, {plural(self.image_vectors, 'image vector')}"
+            )
         if self.memories_deleted:
             parts = ", ".join(f"{n} {t}" for t, n in sorted(self.memories_deleted.items()))
-            out.append(f"{sum(self.memories_deleted.values())} memor(ies) made only from this range: {parts}")
+            count = plural(sum(self.memories_deleted.values()), "memory", "memories")
+            out.append(f"{count} made only from this range ({parts})")
         if self.memories_trimmed:
             parts = ", ".join(f"{n} {t}" for t, n in sorted(self.memories_trimmed.items()))
+            count = plural(sum(self.memories_trimmed.values()), "memory", "memories")
             out.append(
-                f"{sum(self.memories_trimmed.values())} memor(ies) with sources outside the range keep those "
-                f"and lose this range's ({parts}; the change is kept in their history)"
+                f"{count} with sources outside the range keep those and lose this range's "
+                f"({parts}; the change is kept in their history)"
             )
         if self.chat_messages:
-            out.append(f"{self.chat_messages} chat message(s)")
+            out.append(plural(self.chat_messages, "chat message"))
         return out
+
+    def summary(self) -> str:
+        """One line saying what was deleted."""
+        if self.nothing:
+            return "nothing was stored in this range; nothing changed"
+        kept = sum(self.memories_trimmed.values())
+        return (
+            f"forgot {plural(self.total_observations, 'observation')}, {plural(self.frame_files, 'frame file')}, "
+            f"{plural(sum(self.memories_deleted.values()), 'memory', 'memories')}"
+            + (
+                f"; {plural(kept, 'memory', 'memories')} kept {'its' if kept == 1 else 'their'} other sources"
+                if kept
+                else ""
+            )
+        )
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """'1 frame', '3 frames'."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 _KIND_WORDS = {
-    "frame": "screen frame(s)",
-    "chat": "message(s)",
-    "chat_turn": "question(s) you asked",
-    "note": "note(s)",
+    "frame": ("screen frame", "screen frames"),
+    "chat": ("message", "messages"),
+    "chat_turn": ("question you asked", "questions you asked"),
+    "note": ("note", "notes"),
 }

@@ -1,4 +1,4 @@
-"""Forget a time range: exactly the range's rows, files and vectors go; memories with other sources stay, with history."""
+"""Forget a time range: exactly its rows, files and vectors go; memories with other sources stay, with history."""
 
 from __future__ import annotations
 
@@ -68,7 +68,7 @@ def test_dry_run_counts_and_changes_nothing(filled):
     assert report.frame_files == 2 and report.image_vectors == 2
     assert report.memories_deleted == {"episodic": 1} and report.memories_trimmed == {"semantic": 1}
     assert (store.observations.counts(), store.frame_counts(), store.vectors.count(), len(_files(store))) == before
-    assert any("made only from this range" in line for line in report.lines())
+    assert "1 memory made only from this range (1 episodic)" in report.lines()
 
 
 def test_forget_removes_exactly_the_range_everywhere(filled):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mirix_app import __version__
-from mirix_app.cli import agents, capture, output, owner_client
+from mirix_app.cli import agents, capture, forget, output, owner_client
 from mirix_app.cli.errors import user_error
 from mirix_app.logs import quiet_third_party_logs
 from mirix_app.settings import default_data_dir
@@ -260,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_reindex)
     capture.register(sub)
     agents.register(sub)
+    forget.register(sub, iso_time)
     return parser
 
 

@@ -31,7 +31,8 @@ def run(args: argparse.Namespace, argv: Sequence[str], dispatch: Callable[[argpa
                 return dispatch(args)
             finally:
                 lock.release()
-        answer = _as_client(path, argv)
+        as_client = getattr(args, "as_client", None)  # a command with its own request (forget)
+        answer = as_client(path, args) if as_client is not None else _as_client(path, argv)
         if isinstance(answer, int):
             return answer
         owner = read_owner(data_dir)

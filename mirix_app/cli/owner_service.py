@@ -8,6 +8,7 @@ from typing import Any
 from mirix_app.cli import output, owner_client
 from mirix_app.engine import EngineStopped
 from mirix_app.owner_protocol import Send
+from stores.errors import UserFacingError
 from stores.gated_store import gated
 
 MODEL_COMMANDS = frozenset({"ask", "memorize"})
@@ -30,6 +31,8 @@ class RunHandler:
 
         if self.services.store is None:
             return {"ok": False, "retry": True, "error": "unlock the memory in the desktop app's window"}
+        if request.get("op") == "forget":
+            return self._forget(request)
         parsed = _parse(cli.build_parser(), request.get("argv") or [])
         if isinstance(parsed, dict):
             return parsed
@@ -56,6 +59,29 @@ class RunHandler:
         except (EngineStopped, concurrent.futures.CancelledError):
             return {"ok": False, "error": "The desktop app quit before running this command; run it again.", "code": 3}
         return {"ok": True, "result": {"exit": int(code)}}
+
+    def _forget(self, request: dict[str, Any]) -> dict[str, Any]:
+        """Count (dry run) or delete a time range on the engine thread; the answer is the forget report."""
+        since, until, dry_run = request.get("since"), request.get("until"), bool(request.get("dry_run", True))
+        if not isinstance(since, str) or not isinstance(until, str):
+            return {"ok": False, "error": "forget needs since and until (ISO-8601)", "code": 2}
+
+        def job() -> Any:
+            forget = getattr(self.services, "forget_range", None)
+            if forget is not None:  # the app's own forget also tells capture and refreshes the window
+                return forget(since, until, dry_run)
+            store = self.services.store
+            if store is None:
+                raise UserFacingError("the desktop app's memory was closed")
+            return store.forget_range(since, until, dry_run=dry_run)
+
+        try:
+            report = self.engine.submit(job).result()
+        except (EngineStopped, concurrent.futures.CancelledError):
+            return {"ok": False, "error": "The desktop app quit before forgetting; run the command again.", "code": 3}
+        except (UserFacingError, ValueError) as error:
+            return {"ok": False, "error": str(error), "code": 3}
+        return {"ok": True, "result": report.to_dict()}
 
 
 def _sender(send: Send, event: str) -> output.Write:
