@@ -21,6 +21,7 @@ from mirix_app.capture.loop import CaptureLoop
 from mirix_app.capture.ocr import OcrEngine
 from mirix_app.capture.pipeline import CapturePipeline
 from mirix_app.capture.screen_source import MssScreenSource, ScreenSource
+from mirix_app.capture.self_guard import SelfGuard
 from mirix_app.capture.status import StatusBoard
 from mirix_app.settings import CaptureSettings, Settings, load_settings
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
@@ -119,6 +120,7 @@ def build_capture_loop(
     active_window: ActiveWindow | None = None,
     idle: IdleDetector | None = None,
     interval_s: float | None = None,
+    guard: SelfGuard | None = None,
 ) -> CaptureLoop:
     """The capture loop over the real screen (mss), the platform's active window and idle detectors."""
     cap = settings.capture
@@ -131,6 +133,7 @@ def build_capture_loop(
         idle_timeout_s=cap.idle_timeout_s,
         queue_max=cap.ocr_queue_max,
         status_dir=pipeline.store.data_dir,
+        guard=guard,
     )
 
 

@@ -35,8 +35,8 @@ class UnknownWindow:
 class FixedWindow:
     """Always the same window (tests, imports with a sidecar)."""
 
-    def __init__(self, app: str = "unknown", title: str = "") -> None:
-        self.window = WindowInfo(app=app, title=title)
+    def __init__(self, app: str = "unknown", title: str = "", pid: int | None = None, window_id: int = 0) -> None:
+        self.window = WindowInfo(app=app, title=title, pid=pid, window_id=window_id)
 
     def current(self) -> WindowInfo:
         return self.window

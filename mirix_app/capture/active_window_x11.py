@@ -17,6 +17,9 @@ def _process_name(pid: int | None) -> str:
         return ""
 
 
+MAX_DEPTH = 8
+
+
 class X11ActiveWindow:
     """Reads the active window through Xlib (ctypes, no subprocess per frame)."""
 
@@ -27,16 +30,29 @@ class X11ActiveWindow:
         active = self._x.window_property(self._x.root, "_NET_ACTIVE_WINDOW")
         return active if active else self._x.input_focus()
 
+    def _client(self, window: int) -> int:
+        """The top-level client window holding ``window`` (the input focus can sit on a child window)."""
+        current: int | None = window
+        for _ in range(MAX_DEPTH):
+            if current is None:
+                break
+            if self._x.get_property(current, "WM_CLASS") is not None:
+                return current
+            current = self._x.parent(current)
+        return window
+
     def current(self) -> WindowInfo:
-        window = self._focused()
-        if not window:
+        focused = self._focused()
+        if not focused:
             return WindowInfo()
+        window = self._client(focused)
         title = self._x.text_property(window, "_NET_WM_NAME") or self._x.text_property(window, "WM_NAME") or ""
         raw_class = self._x.text_property(window, "WM_CLASS") or ""
         wm_class = tuple(part for part in raw_class.split("\0") if part)
-        process = _process_name(self._x.window_property(window, "_NET_WM_PID"))
+        pid = self._x.window_property(window, "_NET_WM_PID")
+        process = _process_name(pid)
         app = (wm_class[-1] if wm_class else process or UNKNOWN).lower()
-        return WindowInfo(app=app, title=title.strip(), wm_class=wm_class, process=process)
+        return WindowInfo(app=app, title=title.strip(), wm_class=wm_class, process=process, pid=pid, window_id=window)
 
     def close(self) -> None:
         self._x.close()

@@ -17,6 +17,8 @@ class WindowInfo:
     title: str = ""
     wm_class: tuple[str, ...] = ()
     process: str = ""
+    pid: int | None = None  # the process that owns the window, where the platform says (_NET_WM_PID)
+    window_id: int = 0  # the platform's window id (X11 window), 0 when unknown
 
     @property
     def known(self) -> bool:

@@ -15,6 +15,7 @@ from mirix_app.capture.frame import Frame
 from mirix_app.capture.idle import IdleDetector, is_away
 from mirix_app.capture.pipeline import CapturePipeline, KeptFrame
 from mirix_app.capture.screen_source import ScreenSource
+from mirix_app.capture.self_guard import SelfGuard
 from mirix_app.capture.status import EXCLUDED, IDLE, PAUSED, RUNNING, STOPPED, save_status
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ class CaptureLoop:
         queue_max: int = 4,
         status_dir: Path | None = None,
         clock: Callable[[], float] = time.time,
+        guard: SelfGuard | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.status = pipeline.status
@@ -48,6 +50,7 @@ class CaptureLoop:
         self._queue: queue.Queue[KeptFrame | None] = queue.Queue(maxsize=max(1, queue_max))
         self._status_dir = status_dir
         self._clock = clock
+        self.guard = guard or SelfGuard()  # always on: the app's own windows and shown secrets are never captured
         self._stop = threading.Event()
         self._paused = threading.Event()
         self._ticker: threading.Thread | None = None
@@ -155,6 +158,10 @@ class CaptureLoop:
             self._drop_all(away, IDLE)
             return []
         window = self.active_window.current()
+        refusal = self.guard.refusal(window)
+        if refusal is not None:
+            self._drop_all(refusal, EXCLUDED)
+            return []
         if self.pipeline.rules.check(window) is not None:
             self._drop_all("excluded", EXCLUDED)
             return []
@@ -163,10 +170,15 @@ class CaptureLoop:
         now = self._clock()
         with self.pipeline.stage("grab"):
             shots = self._source.grab()
+        late = self.guard.refusal(self.active_window.current())  # the app came forward or showed a secret meanwhile
+        if late is not None:
+            self._drop_all(late, EXCLUDED)
+            return []
         self._monitors = max(1, len(shots))
         self.status.set_state(RUNNING)
         kept = []
-        for monitor, image in shots:
+        for monitor, shot in shots:
+            image = self.guard.mask(shot, self._source.origin(monitor))
             item = self.pipeline.screen(Frame(image=image, monitor=monitor, epoch=now, window=window))
             if item is not None:
                 kept.append(item)

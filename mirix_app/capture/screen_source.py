@@ -14,6 +14,10 @@ class ScreenSource(Protocol):
 
     def grab(self) -> list[tuple[int, Image.Image]]: ...
 
+    def origin(self, monitor: int) -> tuple[int, int]:
+        """The monitor's top-left corner on the virtual desktop, as of the last grab."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -27,6 +31,7 @@ class MssScreenSource:
     def __init__(self, display: str | None = None) -> None:
         self._display = display
         self._mss: Any = None
+        self._origins: dict[int, tuple[int, int]] = {}
 
     def _handle(self) -> Any:
         if self._mss is None:
@@ -43,9 +48,13 @@ class MssScreenSource:
         monitors = handle.monitors[1:] or handle.monitors[:1]
         frames = []
         for index, monitor in enumerate(monitors):
+            self._origins[index] = (int(monitor.get("left", 0)), int(monitor.get("top", 0)))
             shot = handle.grab(monitor)
             frames.append((index, Image.frombuffer("RGB", shot.size, shot.bgra, "raw", "BGRX")))
         return frames
+
+    def origin(self, monitor: int) -> tuple[int, int]:
+        return self._origins.get(monitor, (0, 0))
 
     def close(self) -> None:
         if self._mss is not None:
@@ -72,6 +81,9 @@ class FileScreenSource:
         self.grabs += 1
         return [(i, load_rgb(path)) for i, path in enumerate(tick)]
 
+    def origin(self, monitor: int) -> tuple[int, int]:
+        return (0, 0)
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -91,6 +103,9 @@ class ImageScreenSource:
         self._next += 1
         self.grabs += 1
         return list(enumerate(tick))
+
+    def origin(self, monitor: int) -> tuple[int, int]:
+        return (0, 0)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -15,8 +15,9 @@ from stores.timeutil import utcnow_iso
 RUNNING, PAUSED, EXCLUDED, IDLE, STOPPED = "running", "paused", "excluded", "idle", "stopped"
 STATUS_FILE = "capture_status.json"
 
+OWN_WINDOW, SECRET_SHOWN = "own window", "secret shown"  # the app never records itself (self_guard.py)
 # Drop reasons, in the order the pipeline checks them.
-DROP_REASONS = ("paused", "idle", "locked", "excluded", "duplicate", "backlog", "error")
+DROP_REASONS = ("paused", "idle", "locked", SECRET_SHOWN, OWN_WINDOW, "excluded", "duplicate", "backlog", "error")
 
 
 @dataclass

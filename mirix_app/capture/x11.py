@@ -6,7 +6,7 @@ import ctypes
 import ctypes.util
 import os
 import threading
-from ctypes import POINTER, byref, c_char_p, c_int, c_long, c_ubyte, c_ulong, c_void_p
+from ctypes import POINTER, byref, c_char_p, c_int, c_long, c_ubyte, c_uint, c_ulong, c_void_p
 
 ANY_PROPERTY_TYPE = 0
 
@@ -68,6 +68,10 @@ class X11Display:
             POINTER(c_ulong), POINTER(c_int), POINTER(c_ulong), POINTER(c_ulong), POINTER(POINTER(c_ubyte)),
         ]  # fmt: skip
         lib.XGetInputFocus.argtypes = [c_void_p, POINTER(c_ulong), POINTER(c_int)]
+        lib.XQueryTree.argtypes = [
+            c_void_p, c_ulong, POINTER(c_ulong), POINTER(c_ulong), POINTER(POINTER(c_ulong)), POINTER(c_uint),
+        ]  # fmt: skip
+        lib.XQueryTree.restype = c_int
         lib.XFree.argtypes = [c_void_p]
         lib.XCloseDisplay.argtypes = [c_void_p]
         lib.XSetErrorHandler.argtypes = [_ERROR_HANDLER_TYPE]
@@ -132,6 +136,17 @@ class X11Display:
         with self._lock:
             self._x.XGetInputFocus(self._display, byref(focus), byref(revert))
         return focus.value if focus.value > 1 else None  # 0 = None, 1 = PointerRoot
+
+    def parent(self, window: int) -> int | None:
+        """The window's parent (None for the root or when the window is gone)."""
+        root, parent = c_ulong(), c_ulong()
+        children, count = POINTER(c_ulong)(), c_uint()
+        with self._lock:
+            if not self._x.XQueryTree(self._display, window, byref(root), byref(parent), byref(children), byref(count)):
+                return None
+            if children:
+                self._x.XFree(children)
+        return parent.value if parent.value and parent.value != root.value else None
 
     def idle_seconds(self) -> float | None:
         """Seconds since the last keyboard or mouse input; None without the MIT-SCREEN-SAVER extension."""

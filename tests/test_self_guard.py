@@ -1,0 +1,78 @@
+"""Capture never records the app: its focused windows (process or window id), shown secrets, visible windows."""
+
+from __future__ import annotations
+
+import os
+
+from capture_helpers import frame_files, frame_rows, make_pipeline, screen
+
+from mirix_app.capture.active_window import FixedWindow
+from mirix_app.capture.idle import FixedIdle
+from mirix_app.capture.screen_source import ImageScreenSource
+from mirix_app.capture.self_guard import OWN_WINDOW, SECRET_SHOWN, Rect, SelfGuard
+from mirix_app.factories import build_capture_loop
+from mirix_app.settings import Settings
+
+
+def _loop(pipeline, ticks, window, guard):
+    source = ImageScreenSource(ticks)
+    loop = build_capture_loop(
+        pipeline, Settings(), source_factory=lambda: source, active_window=window, idle=FixedIdle(0.0), guard=guard
+    )
+    return loop, source
+
+
+def test_a_focused_window_of_this_process_is_never_read(store, ocr_engine):
+    pipeline = make_pipeline(store, ocr_engine)
+    guard = SelfGuard()
+    loop, source = _loop(
+        pipeline, [[screen(["Chat answer: your PIN is 4242"])]], FixedWindow("mirix", "x", os.getpid()), guard
+    )
+    assert loop.run_once() == 0
+    assert source.grabs == 0 and frame_rows(store) == [] and frame_files(store.data_dir) == []
+    assert pipeline.status.snapshot().dropped == {OWN_WINDOW: 1}
+
+
+def test_a_registered_window_id_is_never_read_even_without_a_process_id(store, ocr_engine):
+    pipeline = make_pipeline(store, ocr_engine)
+    guard = SelfGuard()
+    guard.set_windows({0x3A00007: Rect(0, 0, 400, 300)})
+    loop, source = _loop(
+        pipeline, [[screen(["Filter: my vault secret"])]], FixedWindow("x", "dialog", None, 0x3A00007), guard
+    )
+    assert loop.run_once() == 0 and source.grabs == 0
+
+
+def test_while_the_app_has_the_focus_or_shows_a_secret_nothing_is_captured(store, ocr_engine):
+    pipeline = make_pipeline(store, ocr_engine)
+    guard = SelfGuard()
+    loop, source = _loop(
+        pipeline, [[screen(["an editor"])], [screen(["another editor"])]], FixedWindow("code", "a.py"), guard
+    )
+    guard.set_focused(True)
+    assert loop.run_once() == 0
+    guard.set_focused(False)
+    guard.set_secret_shown("vault value", True)
+    assert loop.run_once() == 0
+    assert source.grabs == 0
+    guard.set_secret_shown("vault value", False)
+    assert loop.run_once() == 1
+    assert pipeline.status.snapshot().dropped == {OWN_WINDOW: 1, SECRET_SHOWN: 1}
+
+
+def test_the_app_s_visible_windows_are_painted_over_before_ocr(store, ocr_engine):
+    pipeline = make_pipeline(store, ocr_engine)
+    image = screen(["Editor line about the harbour", "", "", "", "", "Mirix answer: the PIN is 4242"])
+    box = _text_box(image, 5)
+    guard = SelfGuard()
+    guard.set_windows({0x100: Rect(box[0], box[1], box[2] - box[0], box[3] - box[1]), 0x200: None})
+    loop, _ = _loop(pipeline, [[image]], FixedWindow("code", "notes.txt"), guard)
+    assert loop.run_once() == 1
+    text = frame_rows(store)[0]["text"]
+    assert "harbour" in text and "4242" not in text and "Mirix" not in text
+
+
+def _text_box(image, line: int) -> tuple[int, int, int, int]:
+    """Around the ``line``-th text line drawn by ``screen`` (28 px font, 1.9 line height)."""
+    top = 80 + line * int(28 * 1.9) - 10
+    return (40, top, 1000, top + 60)
