@@ -1,33 +1,26 @@
-"""First run and unlock: what is stored where, then the keyring or a passphrase (confirmed, with a strength hint)."""
+"""First run and unlock: what is stored where, then the keyring or a passphrase (confirmed, with zxcvbn's estimate)."""
 
 from __future__ import annotations
 
-import math
-import string
-
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from ui.passphrase_strength import estimate
 from ui.viewmodels import SetupInfo
 
 MIN_LENGTH = 8
-
-
-def strength_hint(passphrase: str) -> tuple[str, int]:
-    """A rough strength label and entropy estimate in bits (length times log2 of the alphabet used)."""
-    pools = [string.ascii_lowercase, string.ascii_uppercase, string.digits, string.punctuation + " "]
-    alphabet = sum(len(p) for p in pools if any(c in p for c in passphrase)) or 1
-    alphabet += 20 if any(ord(c) > 127 for c in passphrase) else 0
-    bits = int(len(passphrase) * math.log2(alphabet))
-    if len(passphrase) < MIN_LENGTH or bits < 45:
-        return "weak", bits
-    return ("fair", bits) if bits < 70 else ("strong", bits)
+LOST_WARNING = (
+    "<p><b>If you forget this passphrase, your memory is lost.</b> It is the only key: nobody can reset "
+    "or recover it, not even with access to this computer. Write it down and keep it somewhere safe.</p>"
+)
 
 
 class UnlockPage(QWidget):
     """Explains what is stored, then creates or unlocks the key; a wrong passphrase allows a retry."""
 
     unlock_requested = Signal(str)
+    passphrase_shown = Signal(bool)  # a passphrase field is on screen: capture must not record it
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -45,6 +38,10 @@ class UnlockPage(QWidget):
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm.setPlaceholderText("the same passphrase again")
         self.strength = QLabel()
+        self.strength.setWordWrap(True)
+        self.strength.setObjectName("hint")
+        self.show_text = QCheckBox("Show passphrase")
+        self.show_text.toggled.connect(self._on_show_text)
         self.status = QLabel()
         self.status.setObjectName("unlockStatus")
         self.status.setWordWrap(True)
@@ -56,8 +53,11 @@ class UnlockPage(QWidget):
         self.passphrase.returnPressed.connect(self._on_submit)
         self.confirm.returnPressed.connect(self._on_submit)
         self.button.clicked.connect(self._on_submit)
-        for widget in (self.passphrase, self.passphrase_label, self.confirm, self.confirm_label, self.button):
+        for widget in (
+            self.passphrase, self.passphrase_label, self.confirm, self.confirm_label, self.button, self.show_text,
+        ):  # fmt: skip
             widget.hide()
+        self._field_shown = False
 
     def _layout(self) -> None:
         box = QWidget()
@@ -67,6 +67,7 @@ class UnlockPage(QWidget):
         self.confirm_label = QLabel("Confirm")
         form.addRow(self.passphrase_label, self.passphrase)
         form.addRow(self.confirm_label, self.confirm)
+        form.addRow("", self.show_text)
         form.addRow("", self.strength)
         inner = QVBoxLayout(box)
         inner.addWidget(self.title)
@@ -95,7 +96,8 @@ class UnlockPage(QWidget):
             "the questions you send to a language model you configure yourself."
         )
         needs_passphrase = info.method == "passphrase"
-        for widget in (self.passphrase, self.passphrase_label):
+        self.show_text.setChecked(False)
+        for widget in (self.passphrase, self.passphrase_label, self.show_text):
             widget.setVisible(needs_passphrase)
         for widget in (self.confirm, self.confirm_label, self.strength):
             widget.setVisible(self.creating_passphrase)
@@ -108,7 +110,7 @@ class UnlockPage(QWidget):
             self.title.setText("Welcome to mirix-app")
             self.explain.setText(
                 stored + "<p>No OS keyring is available here, so the key is derived from a passphrase. "
-                "Choose a long one: without it the memory cannot be decrypted, by anyone.</p>"
+                "Choose a long one, such as four or five unrelated words.</p>" + LOST_WARNING
             )
             self.button.setText("Create my encrypted memory")
             self.button.show()
@@ -124,18 +126,42 @@ class UnlockPage(QWidget):
             self.button.hide()
             self.unlock_requested.emit("")
         self._on_typed()
+        self._report_field()
+
+    def _on_show_text(self, shown: bool) -> None:
+        mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
+        self.passphrase.setEchoMode(mode)
+        self.confirm.setEchoMode(mode)
+
+    def _report_field(self) -> None:
+        """Tell capture whether a passphrase field is on screen (shown or not, it is never recorded)."""
+        shown = self.isVisible() and not self.passphrase.isHidden()
+        if shown != self._field_shown:
+            self._field_shown = shown
+            self.passphrase_shown.emit(shown)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self._report_field()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        super().hideEvent(event)
+        self._report_field()
 
     def _on_typed(self) -> None:
         text = self.passphrase.text()
         if self.creating_passphrase:
-            label, bits = strength_hint(text)
-            self.strength.setText(f"Strength: {label} (about {bits} bits)" if text else "")
+            strength = estimate(text) if text else None
+            self.strength.setText(strength.describe() if strength else "")
             same = text == self.confirm.text()
-            self.button.setEnabled(bool(text) and same and len(text) >= MIN_LENGTH)
-            if text and self.confirm.text() and not same:
-                self.status.setText("The two passphrases differ.")
-            elif text and len(text) < MIN_LENGTH:
+            strong_enough = strength is not None and strength.acceptable and len(text) >= MIN_LENGTH
+            self.button.setEnabled(bool(text) and same and strong_enough)
+            if text and len(text) < MIN_LENGTH:
                 self.status.setText(f"Use at least {MIN_LENGTH} characters.")
+            elif strength is not None and not strength.acceptable:
+                self.status.setText("Too easy to guess: this passphrase is the only lock on your memory.")
+            elif text and self.confirm.text() and not same:
+                self.status.setText("The two passphrases differ.")
             else:
                 self.status.setText("")
         elif self.info is not None and self.info.method == "passphrase":
