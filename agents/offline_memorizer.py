@@ -9,6 +9,7 @@ from typing import Any
 
 from agents.ops import ADD, UPDATE, MemoryOp
 from agents.redact import Redactor
+from agents.session_names import readable_session
 from stores.timeutil import parse_time
 
 MAX_SEGMENT = 8
@@ -95,13 +96,17 @@ def episode(segment: Segment, redactor: Redactor) -> dict[str, Any]:
         lines = _frame_lines(items)
         head = " — ".join(p for p in segment.key[1:] if p) or "Screen"
         event_type, actor, app = "activity", "user", items[0].get("app")
+    elif segment.key[1] == "chat_turn":  # the user's own words to the assistant: what they said, as they said it
+        lines = [" ".join((o.get("text") or "").split()) for o in items]
+        asked = all(line.rstrip().endswith("?") for line in lines)
+        head = "You asked the assistant" if asked else "You told the assistant"
+        event_type, actor, app = "conversation", "user", None
     else:
         lines = [_line(o) for o in items]
         speakers = list(dict.fromkeys(o.get("speaker") for o in items if o.get("speaker")))
-        kind = "Told the assistant" if segment.key[1] == "chat_turn" else "Conversation"
         between = f" between {', '.join(speakers)}" if len(speakers) > 1 else f" with {speakers[0]}" if speakers else ""
-        session = f" ({segment.key[2]})" if segment.key[2] else ""
-        head = f"{kind}{between}{session}"
+        name = readable_session(segment.key[2])
+        head = f"Conversation{between}" + (f" ({name})" if name else "")
         event_type, actor, app = "conversation", ", ".join(speakers) or "user", None
     top = _top_lines(lines)
     summary = redactor.redact(f"{head}: {' / '.join(top)}" if top else head)

@@ -8,6 +8,8 @@ META_PROMPT = """You are the meta memory manager of a personal memory assistant 
 and conversations. Read the new observations and decide which memory agents must act on them, with a short
 instruction for each. Call route_to_memory_agents exactly once. Pick every agent whose kind of memory the
 observations contain; the episodic agent records the events of almost every batch.
+Lines marked "the user's own words to their memory assistant" are what the user said: route the facts and
+preferences they state about themselves to core or semantic memory; a bare question is not an event.
 
 The memory agents:
 {agents}"""
@@ -34,9 +36,12 @@ Return JSON with a list for each kind of memory:
 - knowledge_vault: exact values worth keeping (passwords, account numbers, addresses, booking codes). Withheld
   secrets appear as placeholders like [SECRET_1: api_key]: copy the placeholder as secret_value.
 - update / delete: change or remove an existing memory (m1, m2, ...) that the batch extends or proves wrong.
-Leave a list empty when the batch holds nothing of that kind; most batches have no procedural or
-knowledge_vault items. sources: the one to four refs (o1, o2, ...) that say it. Write short sentences in your
-own words, names, dates and numbers exactly as written; never invent anything. Compact JSON, no indentation."""
+Lines marked "the user's own words to their memory assistant" are what the user said: keep the facts and
+preferences they state about themselves (core, semantic); a bare question to the assistant is not an event.
+Never use an id (a long hex string) as a name or title. Leave a list empty when the batch holds nothing of that
+kind; most batches have no procedural or knowledge_vault items. sources: the one to four refs (o1, o2, ...)
+that say it. Write short sentences in your own words, names, dates and numbers exactly as written; never invent
+anything. Compact JSON, no indentation."""
 
 SINGLE_PASS_TASK = """Observations (ref | time | where | content):
 {observations}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agents.redact import Redactor
+from agents.session_names import readable_session
 
 DEFAULT_PROMPT_CHARS = 12_000
 MAX_OBSERVATION_CHARS = 3_000
@@ -44,10 +45,10 @@ def _header(obs: Mapping[str, Any]) -> str:
     if obs.get("kind") == "frame":
         where = " — ".join(p for p in (obs.get("app"), obs.get("title")) if p) or "screen"
         return f"{when} | screen: {where}"
-    if obs.get("kind") == "chat_turn":
-        return f"{when} | the user, asking their memory assistant"  # the thread id means nothing to a model
-    session = f" {obs['session']}" if obs.get("session") else ""
-    return f"{when} | chat{session}"
+    if obs.get("kind") == "chat_turn":  # the thread id means nothing to a model and must never become a title
+        return f"{when} | the user's own words to their memory assistant"
+    name = readable_session(obs.get("session"))
+    return f"{when} | chat" + (f" {name}" if name else "")
 
 
 def _body(obs: Mapping[str, Any], lines: Sequence[str]) -> str:

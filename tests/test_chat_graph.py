@@ -181,3 +181,17 @@ def test_offline_answers_lead_with_the_best_sentence_and_when_it_was_seen(store)
     lead = answer.text.splitlines()[0]
     assert "pottery class" in lead.lower() and "2024" in lead and "[" in lead
     assert "Sources:" in answer.text and "raw observation" not in answer.text
+
+
+def test_what_the_user_says_is_memorized_as_theirs_and_the_answers_never_are(store):
+    import_chat(store)
+    chat = make_chat(store, Settings())
+    first = chat.ask("I prefer window seats and I am allergic to peanuts")
+    chat.ask("where is Clay Studio?", thread_id=first.thread_id)
+    make_memorizer(store, Settings()).run(until_empty=True)
+    observed = [o["text"] for o in store.recent_observations(50)]
+    assert not any(first.text.strip() and first.text.strip()[:40] in text for text in observed)  # no answer fed back
+    episodes = [m["summary"] for m in store.memories.list_recent("episodic", 50)]
+    told = [s for s in episodes if "peanuts" in s]
+    assert told and told[0].startswith("You told the assistant: I prefer window seats")
+    assert not any(first.thread_id in s or re.search(r"[0-9a-f]{16,}", s) for s in episodes)
