@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QHideEvent, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -23,6 +23,7 @@ from ui.viewmodels import TYPE_LABELS, FieldValue, HistoryEntry, MemoryDetail, S
 
 MASK = "••••••••"
 FRAME_WIDTH = 460
+REVEAL_SECONDS = 30  # a revealed vault value is masked again after this long
 
 
 class DetailPane(QWidget):
@@ -32,12 +33,18 @@ class DetailPane(QWidget):
     delete_requested = Signal(str, str)
     history_requested = Signal(str, str)
     sources_requested = Signal(str, str)
-    reveal_requested = Signal(str)
+    reveal_requested = Signal(str, str)  # memory id, the passphrase typed again ("" where the keyring re-checks)
     frame_requested = Signal(str)  # observation id
+    secret_shown = Signal(str, bool)  # "vault value" / "passphrase field" appears or goes: capture must not record it
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, rehide_timer: QTimer | None = None) -> None:
         super().__init__(parent)
         self.detail: MemoryDetail | None = None
+        self.reauth_with_passphrase = True  # False where the key is in the OS keyring (it re-checks instead)
+        self.rehide_timer = rehide_timer or QTimer(self)
+        self.rehide_timer.setSingleShot(True)
+        self.rehide_timer.setInterval(REVEAL_SECONDS * 1000)
+        self.rehide_timer.timeout.connect(self._mask)
         self.editors: dict[str, QLineEdit | QPlainTextEdit] = {}
         self.original: dict[str, str] = {}
         self.revealed_id = ""
@@ -55,6 +62,7 @@ class DetailPane(QWidget):
         self.why_button = QPushButton("Why do you believe this?")
         self.reveal_button = QPushButton("Reveal value")
         self.confirm_bar = self._confirm_bar()
+        self.reauth_bar = self._reauth_bar()
         self.history_list = QListWidget()
         self.sources_list = QListWidget()
         self.sources_list.setWordWrap(True)
@@ -91,6 +99,33 @@ class DetailPane(QWidget):
         bar.hide()
         return bar
 
+    def _reauth_bar(self) -> QFrame:
+        bar = QFrame()
+        bar.setObjectName("confirmBar")
+        self.reauth_label = QLabel("Type your passphrase again to reveal this value (shown for 30 seconds).")
+        self.reauth_label.setWordWrap(True)
+        self.reauth_input = QLineEdit()
+        self.reauth_input.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reauth_input.setPlaceholderText("passphrase")
+        self.reauth_go = QPushButton("Reveal")
+        self.reauth_cancel = QPushButton("Cancel")
+        self.reauth_error = QLabel()
+        self.reauth_error.setObjectName("unlockStatus")
+        self.reauth_error.hide()
+        column = QVBoxLayout(bar)
+        column.addWidget(self.reauth_label)
+        row = QHBoxLayout()
+        row.addWidget(self.reauth_input, 1)
+        row.addWidget(self.reauth_cancel)
+        row.addWidget(self.reauth_go)
+        column.addLayout(row)
+        column.addWidget(self.reauth_error)
+        self.reauth_go.clicked.connect(self._on_reauth)
+        self.reauth_input.returnPressed.connect(self._on_reauth)
+        self.reauth_cancel.clicked.connect(self._close_reauth)
+        bar.hide()
+        return bar
+
     def _layout(self) -> None:
         buttons = QHBoxLayout()
         for button in (self.save_button, self.reveal_button, self.history_button, self.why_button):
@@ -104,6 +139,7 @@ class DetailPane(QWidget):
         layout.addWidget(self.form_host)
         layout.addLayout(buttons)
         layout.addWidget(self.confirm_bar)
+        layout.addWidget(self.reauth_bar)
         layout.addWidget(self.section)
         layout.addWidget(self.history_list)
         layout.addWidget(self.sources_list)
@@ -121,8 +157,9 @@ class DetailPane(QWidget):
     @Slot(object)
     def show_detail(self, detail: MemoryDetail | None) -> None:
         same = detail is not None and self.detail is not None and detail.id == self.detail.id
+        self._mask()
+        self._close_reauth()
         self.detail = detail
-        self.revealed_id = ""
         self._clear_form()
         self.confirm_bar.hide()
         if not same:
@@ -210,15 +247,43 @@ class DetailPane(QWidget):
         if self.revealed_id == self.detail.id:
             self._mask()
             return
-        self.reveal_requested.emit(self.detail.id)
+        self.reauth_error.hide()
+        if not self.reauth_with_passphrase:
+            self.reauth_label.setText("Reveal this value? Your OS keyring is asked for the key again (30 seconds).")
+        self.reauth_input.setVisible(self.reauth_with_passphrase)
+        self.reauth_bar.show()
+        if self.reauth_with_passphrase:
+            self.secret_shown.emit("passphrase field", True)
+            self.reauth_input.setFocus()
+
+    def _on_reauth(self) -> None:
+        if self.detail is None or not self.reauth_bar.isVisible():
+            return
+        self.reveal_requested.emit(self.detail.id, self.reauth_input.text() if self.reauth_with_passphrase else "")
+
+    def _close_reauth(self) -> None:
+        self.reauth_input.clear()
+        if self.reauth_bar.isVisible() and self.reauth_with_passphrase:
+            self.secret_shown.emit("passphrase field", False)
+        self.reauth_bar.hide()
 
     def _mask(self) -> None:
+        """Hide the revealed value again (the button, another memory, leaving the page, or 30 s later)."""
+        self.rehide_timer.stop()
+        was_revealed = bool(self.revealed_id)
         self.revealed_id = ""
         if "secret_value" in self.editors:
             self.set_field("secret_value", MASK)
             self.editors["secret_value"].setReadOnly(True)
             self.original["secret_value"] = MASK
         self.reveal_button.setText("Reveal value")
+        if was_revealed:
+            self.secret_shown.emit("vault value", False)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt's name
+        self._mask()
+        self._close_reauth()
+        super().hideEvent(event)
 
     def _on_source_clicked(self, item: QListWidgetItem) -> None:
         source: SourceItem = item.data(Qt.ItemDataRole.UserRole)
@@ -234,11 +299,25 @@ class DetailPane(QWidget):
     def on_revealed(self, memory_id: str, value: str) -> None:
         if self.detail is None or self.detail.id != memory_id or "secret_value" not in self.editors:
             return
+        self._close_reauth()
+        self.secret_shown.emit("vault value", True)  # before it is on screen: capture stops first
         self.revealed_id = memory_id
         self.set_field("secret_value", value)
         self.original["secret_value"] = value
         self.editors["secret_value"].setReadOnly(False)
         self.reveal_button.setText("Hide value")
+        self.editors["secret_value"].setToolTip(f"Shown for {REVEAL_SECONDS} seconds, then masked again.")
+        self.rehide_timer.start()
+
+    @Slot(str, str)
+    def on_reveal_refused(self, memory_id: str, message: str) -> None:
+        """The passphrase typed again was wrong (or the keyring refused): say so and let the user retry."""
+        if self.detail is None or self.detail.id != memory_id:
+            return
+        self.reauth_error.setText(message)
+        self.reauth_error.show()
+        self.reauth_input.selectAll()
+        self.reauth_input.setFocus()
 
     @Slot(str, object)
     def on_history(self, memory_id: str, entries: list[HistoryEntry]) -> None:
