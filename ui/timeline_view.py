@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from PySide6.QtCore import QDate, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import (
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.forget_dialog import range_label
+from ui.range_select import RangeSelection
 from ui.viewmodels import TYPE_COLORS, MemoryRow, TimelineDay, TimelineItem
 
 DAY_S = 86400
@@ -44,6 +48,10 @@ class DayStrip(QWidget):
 
     def _x(self, seconds: float) -> float:
         return 8 + (self.width() - 16) * seconds / DAY_S
+
+    def seconds_at(self, x: float) -> float:
+        """The time of day (seconds) under an x position: the inverse of ``_x``."""
+        return (x - 8) / max(1, self.width() - 16) * DAY_S
 
     def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
@@ -100,6 +108,7 @@ class TimelinePanel(QWidget):
     frame_requested = Signal(str)
     produced_requested = Signal(str)
     memory_requested = Signal(str, str)
+    forget_requested = Signal(str, str, str)  # since, until (ISO-8601, local offset), label
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,6 +121,8 @@ class TimelinePanel(QWidget):
         self.next_button = QPushButton("▶")
         self.summary = QLabel()
         self.strip = DayStrip()
+        self.selection = RangeSelection(self.strip, self.strip.seconds_at, self.strip._x)
+        self.selection.forget_requested.connect(self._on_forget_range)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, DAY_S - 1)
         self.at_label = QLabel("00:00")
@@ -162,8 +173,15 @@ class TimelinePanel(QWidget):
     def request(self) -> None:
         self.day_requested.emit(self.date.date().toString("yyyy-MM-dd"))
 
+    def _on_forget_range(self, start_s: float, end_s: float) -> None:
+        midnight = datetime.combine(self.date.date().toPython(), time()).astimezone()
+        since, until = midnight + timedelta(seconds=start_s), midnight + timedelta(seconds=end_s, microseconds=999999)
+        self.forget_requested.emit(since.isoformat(), until.isoformat(), range_label(since, until))
+
     @Slot(object)
     def on_day(self, day: TimelineDay) -> None:
+        if self.day is None or self.day.day != day.day:
+            self.selection.clear()
         self.day = day
         self.strip.set_items(day.items)
         events = sum(1 for i in day.items if i.kind == "event")

@@ -211,3 +211,15 @@ class SettingsForm:
     chroma_url: str = ""
     theme: str = "system"  # system, light, dark
     start_at_login: bool = False
+
+
+@dataclass(frozen=True)
+class ForgetPlan:
+    """A time range to forget and what it holds (from a dry run), or what forgetting it removed."""
+
+    since: str  # ISO-8601 with offset
+    until: str
+    label: str  # "the last 15 minutes", "10:05–10:30 on Tue 5 Mar"
+    lines: list[str] = field(default_factory=list)
+    empty: bool = False
+    summary: str = ""  # after forgetting: what went
