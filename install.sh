@@ -11,6 +11,8 @@ APT_PACKAGES=(
   xvfb xauth libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libxcb-xinerama0
   libxcb-xfixes0 x11-utils fonts-dejavu-core
+  # the global pause shortcut test types keys through XTEST
+  libxtst6
   # packaging (packaging/build.sh, smoke_test.sh): strip, dpkg-deb, .desktop validation
   binutils dpkg-dev desktop-file-utils
 )
