@@ -1,4 +1,4 @@
-"""The tray icon: its colour shows capturing, paused or excluded; its menu pauses, resumes and opens the window."""
+"""The tray icon: its colour shows capturing, paused or off; its menu pauses, resumes, forgets the last minutes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from ui.viewmodels import CaptureState
 
-STATE_COLORS = {"running": "#2f9e6e", "paused": "#d08a2e", "excluded": "#6b7280", "idle": "#6b7280"}
+STATE_COLORS = {"running": "#2f9e6e", "paused": "#d08a2e", "excluded": "#2f9e6e", "idle": "#6b7280"}
+FORGET_CHOICES = ((5, "the last 5 minutes"), (15, "the last 15 minutes"), (60, "the last hour"), (0, "today"))
 OFF_COLOR = "#9aa5b1"
 
 
@@ -32,6 +33,7 @@ class TrayIcon(QObject):
     resume_requested = Signal()
     show_requested = Signal()
     quit_requested = Signal()
+    forget_recent_requested = Signal(int)  # minutes; 0 = today
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +49,9 @@ class TrayIcon(QObject):
         self.quit_action = QAction("Quit", self.menu)
         for action in (self.status_action, self.toggle_action, self.pause15_action, self.pause60_action):
             self.menu.addAction(action)
+        self.forget_menu = self.menu.addMenu("Forget…")
+        for minutes, words in FORGET_CHOICES:
+            self.forget_menu.addAction(f"Forget {words}…", lambda m=minutes: self.forget_recent_requested.emit(m))
         self.menu.addSeparator()
         self.menu.addAction(self.show_action)
         self.menu.addAction(self.quit_action)
@@ -59,8 +64,13 @@ class TrayIcon(QObject):
         self.quit_action.triggered.connect(self.quit_requested)
         self.icon.activated.connect(self._on_activated)
 
+    @property
+    def available(self) -> bool:
+        """Whether this desktop has a system tray (without one the window shows the notice instead)."""
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
     def show(self) -> None:
-        if QSystemTrayIcon.isSystemTrayAvailable():
+        if self.available:
             self.icon.show()
 
     def _on_toggle(self) -> None:
@@ -77,7 +87,13 @@ class TrayIcon(QObject):
     def on_status(self, status: CaptureState) -> None:
         self.state = status.state
         self.icon.setIcon(dot_icon(STATE_COLORS.get(status.state, OFF_COLOR)))
-        words = {"running": "capturing", "paused": "paused", "excluded": "excluded window", "idle": "idle"}
+        words = {
+            "running": "capturing",
+            "paused": "paused",
+            "excluded": "capturing",
+            "idle": "idle",
+            "locked": "locked",
+        }
         text = f"mirix-app: {words.get(status.state, 'capture off')}"
         if status.state == "paused" and status.paused_until:
             text += f" until {status.paused_until}"

@@ -190,6 +190,7 @@ class CaptureState:
     disk_bytes: int = 0
     paused_until: str = ""
     message: str = ""
+    can_start: bool = False  # capture is off because the user has not started it yet (it can be)
 
 
 @dataclass
