@@ -25,6 +25,8 @@ def default_data_dir() -> Path:
 class CaptureSettings:
     """How the screen is watched."""
 
+    # None: never asked (first run asks; nothing is captured until the user agrees), True: capture, False: not now
+    enabled: bool | None = None
     interval_s: float = 3.0
     # share of a monitor's downscaled grayscale thumbnail that must change for a frame to be kept
     dedupe_threshold: float = 0.005
@@ -71,6 +73,8 @@ class Settings:
     memorize_max_wait_s: float = 60.0
     theme: str = "system"  # system | light | dark (the desktop app's colours)
     start_at_login: bool = False  # XDG autostart entry in ~/.config/autostart (Linux desktops)
+    lock_after_idle_min: float = 15.0  # the app locks (the key leaves memory) after this long without input; 0 = never
+    lock_with_session: bool = True  # lock when the desktop session locks (the screen saver's lock)
     capture: CaptureSettings = field(default_factory=CaptureSettings)
     llm: LLMSettings = field(default_factory=LLMSettings)
 

@@ -128,6 +128,38 @@ class UnlockPage(QWidget):
         self._on_typed()
         self._report_field()
 
+    @Slot(str)
+    def on_locked(self, reason: str) -> None:
+        """The app locked itself: the key left memory; unlocking needs the passphrase (or the keyring) again."""
+        if self.info is None:
+            return
+        self.info = SetupInfo(self.info.data_dir, False, self.info.method, self.info.keyring_available)
+        needs_passphrase = self.info.method == "passphrase"
+        self.passphrase.clear()
+        self.confirm.clear()
+        self.show_text.setChecked(False)
+        for widget in (self.confirm, self.confirm_label, self.strength):
+            widget.hide()
+        for widget in (self.passphrase, self.passphrase_label, self.show_text):
+            widget.setVisible(needs_passphrase)
+        self.title.setText("Locked")
+        how = (
+            "Enter your passphrase to unlock."
+            if needs_passphrase
+            else "Unlock reads the key from your OS keyring again."
+        )
+        self.explain.setText(
+            f"<p>mirix-app locked itself {reason}. The encryption key has left memory, so nothing can be read or "
+            f"written, and screen capture is paused until you unlock.</p><p>{how}</p>"
+        )
+        self.status.setText("")
+        self.button.setText("Unlock")
+        self.button.show()
+        self.button.setEnabled(not needs_passphrase)
+        if needs_passphrase:
+            self.passphrase.setFocus()
+        self._report_field()
+
     def _on_show_text(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
         self.passphrase.setEchoMode(mode)
