@@ -76,3 +76,26 @@ def _text_box(image, line: int) -> tuple[int, int, int, int]:
     """Around the ``line``-th text line drawn by ``screen`` (28 px font, 1.9 line height)."""
     top = 80 + line * int(28 * 1.9) - 10
     return (40, top, 1000, top + 60)
+
+
+class _Screen:
+    """A fake X11 screen: root children bottom to top; the app's client window 0x100 sits in frame 0x10."""
+
+    def __init__(self, stack):
+        self.stack = stack
+
+    def stacking(self):
+        return self.stack
+
+    def toplevel(self, window_id):
+        return {0x100: 0x10}.get(window_id, window_id)
+
+
+def test_only_the_uncovered_part_of_the_app_s_window_is_painted_over():
+    guard = SelfGuard()
+    guard.set_windows({0x100: Rect(0, 0, 400, 300)})
+    app, editor = Rect(0, 0, 400, 300), Rect(200, 0, 600, 800)
+    assert guard.visible_rects(_Screen([(0x10, app), (0x20, editor)])) == [Rect(0, 0, 200, 300)]
+    assert guard.visible_rects(_Screen([(0x20, editor), (0x10, app)])) == [app]  # the app is on top
+    assert guard.visible_rects(_Screen([(0x10, app), (0x20, Rect(0, 0, 1280, 800))])) == []  # fully covered
+    assert guard.visible_rects(None) == [app]  # no stacking known: cover the whole window

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mirix_app.capture.frame import UNKNOWN, WindowInfo
+from mirix_app.capture.self_guard import Rect
 from mirix_app.capture.x11 import X11Display
 
 
@@ -53,6 +54,26 @@ class X11ActiveWindow:
         process = _process_name(pid)
         app = (wm_class[-1] if wm_class else process or UNKNOWN).lower()
         return WindowInfo(app=app, title=title.strip(), wm_class=wm_class, process=process, pid=pid, window_id=window)
+
+    def toplevel(self, window: int) -> int:
+        """The root's child that holds ``window`` (its window-manager frame, or itself without a manager)."""
+        current = window
+        for _ in range(MAX_DEPTH):
+            tree = self._x.query_tree(current)
+            if tree is None or not tree[0] or tree[0] == self._x.root:
+                return current
+            current = tree[0]
+        return current
+
+    def stacking(self) -> list[tuple[int, Rect]]:
+        """The root's mapped children, bottom to top, with their rectangles (what covers what on screen)."""
+        tree = self._x.query_tree(self._x.root)
+        out = []
+        for child in tree[1] if tree is not None else []:
+            geometry = self._x.geometry(child)
+            if geometry is not None and geometry[4]:
+                out.append((child, Rect(*geometry[:4])))
+        return out
 
     def close(self) -> None:
         self._x.close()

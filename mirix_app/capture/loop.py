@@ -15,7 +15,7 @@ from mirix_app.capture.frame import Frame
 from mirix_app.capture.idle import IdleDetector, is_away
 from mirix_app.capture.pipeline import CapturePipeline, KeptFrame
 from mirix_app.capture.screen_source import ScreenSource
-from mirix_app.capture.self_guard import SelfGuard
+from mirix_app.capture.self_guard import SelfGuard, paint_over
 from mirix_app.capture.status import EXCLUDED, IDLE, PAUSED, RUNNING, STOPPED, save_status
 
 log = logging.getLogger(__name__)
@@ -177,8 +177,9 @@ class CaptureLoop:
         self._monitors = max(1, len(shots))
         self.status.set_state(RUNNING)
         kept = []
+        own = self.guard.visible_rects(self.active_window)  # the app's windows, where nothing covers them
         for monitor, shot in shots:
-            image = self.guard.mask(shot, self._source.origin(monitor))
+            image = paint_over(shot, own, self._source.origin(monitor))
             item = self.pipeline.screen(Frame(image=image, monitor=monitor, epoch=now, window=window))
             if item is not None:
                 kept.append(item)

@@ -13,6 +13,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from PIL import Image, ImageDraw
 
@@ -69,13 +70,48 @@ class SelfGuard:
                 return OWN_WINDOW
         return None
 
-    def visible_rects(self) -> list[Rect]:
-        with self._lock:
-            return [r for r in self._windows.values() if r is not None and r.width > 0 and r.height > 0]
+    def visible_rects(self, screen: Any = None) -> list[Rect]:
+        """The parts of the app's windows that are on screen now.
 
-    def mask(self, image: Image.Image, origin: tuple[int, int]) -> Image.Image:
-        """The monitor's image with the app's visible windows painted over (``origin``: the monitor's top-left)."""
-        return paint_over(image, self.visible_rects(), origin)
+        With ``screen`` (the X11 active-window reader: ``stacking()`` and ``toplevel()``) only the parts not
+        covered by another program's window are returned, so nothing of that program is painted over; without
+        it, the windows' whole rectangles (covering too much is safe, too little is not).
+        """
+        with self._lock:
+            shown = {i: r for i, r in self._windows.items() if r is not None and r.width > 0 and r.height > 0}
+        if not shown or screen is None or not hasattr(screen, "stacking"):
+            return list(shown.values())
+        try:
+            stack = screen.stacking()
+            ours = {screen.toplevel(window_id) for window_id in shown}
+        except Exception:  # noqa: BLE001 - the X server went away mid-query: cover everything
+            return list(shown.values())
+        parts: list[Rect] = []
+        for index, (window, rect) in enumerate(stack):
+            if window not in ours:
+                continue
+            visible = [rect]
+            for above, cover in stack[index + 1 :]:
+                if above not in ours:
+                    visible = [piece for part in visible for piece in subtract(part, cover)]
+            parts.extend(visible)
+        return parts
+
+
+def subtract(rect: Rect, cover: Rect) -> list[Rect]:
+    """The parts of ``rect`` outside ``cover`` (up to four rectangles)."""
+    x0, y0, x1, y1 = rect.x, rect.y, rect.x + rect.width, rect.y + rect.height
+    cx0, cy0 = max(x0, cover.x), max(y0, cover.y)
+    cx1, cy1 = min(x1, cover.x + cover.width), min(y1, cover.y + cover.height)
+    if cx0 >= cx1 or cy0 >= cy1:
+        return [rect]
+    pieces = [
+        (x0, y0, x1, cy0),  # above the cover
+        (x0, cy1, x1, y1),  # below
+        (x0, cy0, cx0, cy1),  # left
+        (cx1, cy0, x1, cy1),  # right
+    ]
+    return [Rect(a, b, c - a, d - b) for a, b, c, d in pieces if c > a and d > b]
 
 
 def paint_over(image: Image.Image, rects: Iterable[Rect], origin: tuple[int, int]) -> Image.Image:
@@ -96,4 +132,4 @@ def paint_over(image: Image.Image, rects: Iterable[Rect], origin: tuple[int, int
     return image
 
 
-__all__ = ["OWN_WINDOW", "SECRET_SHOWN", "Rect", "SelfGuard", "paint_over"]
+__all__ = ["OWN_WINDOW", "SECRET_SHOWN", "Rect", "SelfGuard", "paint_over", "subtract"]

@@ -26,6 +26,37 @@ class _XScreenSaverInfo(ctypes.Structure):
     ]
 
 
+IS_VIEWABLE = 2
+
+
+class _XWindowAttributes(ctypes.Structure):
+    _fields_ = [  # noqa: RUF012 - ctypes layout
+        ("x", c_int),
+        ("y", c_int),
+        ("width", c_int),
+        ("height", c_int),
+        ("border_width", c_int),
+        ("depth", c_int),
+        ("visual", c_void_p),
+        ("root", c_ulong),
+        ("class_", c_int),
+        ("bit_gravity", c_int),
+        ("win_gravity", c_int),
+        ("backing_store", c_int),
+        ("backing_planes", c_ulong),
+        ("backing_pixel", c_ulong),
+        ("save_under", c_int),
+        ("colormap", c_ulong),
+        ("map_installed", c_int),
+        ("map_state", c_int),
+        ("all_event_masks", c_long),
+        ("your_event_mask", c_long),
+        ("do_not_propagate_mask", c_long),
+        ("override_redirect", c_int),
+        ("screen", c_void_p),
+    ]
+
+
 _ERROR_HANDLER_TYPE = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p)
 
 
@@ -72,6 +103,8 @@ class X11Display:
             c_void_p, c_ulong, POINTER(c_ulong), POINTER(c_ulong), POINTER(POINTER(c_ulong)), POINTER(c_uint),
         ]  # fmt: skip
         lib.XQueryTree.restype = c_int
+        lib.XGetWindowAttributes.argtypes = [c_void_p, c_ulong, POINTER(_XWindowAttributes)]
+        lib.XGetWindowAttributes.restype = c_int
         lib.XFree.argtypes = [c_void_p]
         lib.XCloseDisplay.argtypes = [c_void_p]
         lib.XSetErrorHandler.argtypes = [_ERROR_HANDLER_TYPE]
@@ -137,16 +170,31 @@ class X11Display:
             self._x.XGetInputFocus(self._display, byref(focus), byref(revert))
         return focus.value if focus.value > 1 else None  # 0 = None, 1 = PointerRoot
 
-    def parent(self, window: int) -> int | None:
-        """The window's parent (None for the root or when the window is gone)."""
+    def query_tree(self, window: int) -> tuple[int, list[int]] | None:
+        """(parent, children bottom-to-top) of a window; None when it is gone."""
         root, parent = c_ulong(), c_ulong()
         children, count = POINTER(c_ulong)(), c_uint()
         with self._lock:
             if not self._x.XQueryTree(self._display, window, byref(root), byref(parent), byref(children), byref(count)):
                 return None
+            found = [int(children[i]) for i in range(count.value)] if children else []
             if children:
                 self._x.XFree(children)
-        return parent.value if parent.value and parent.value != root.value else None
+        return int(parent.value), found
+
+    def parent(self, window: int) -> int | None:
+        """The window's parent (None for the root or when the window is gone)."""
+        tree = self.query_tree(window)
+        return tree[0] if tree is not None and tree[0] and tree[0] != self.root else None
+
+    def geometry(self, window: int) -> tuple[int, int, int, int, bool] | None:
+        """(x, y, width, height, mapped and viewable) of a window, x and y relative to its parent."""
+        attributes = _XWindowAttributes()
+        with self._lock:
+            if not self._x.XGetWindowAttributes(self._display, window, byref(attributes)):
+                return None
+        a = attributes
+        return a.x, a.y, a.width + 2 * a.border_width, a.height + 2 * a.border_width, a.map_state == IS_VIEWABLE
 
     def idle_seconds(self) -> float | None:
         """Seconds since the last keyboard or mouse input; None without the MIT-SCREEN-SAVER extension."""
