@@ -136,3 +136,17 @@ def test_a_range_that_ends_before_it_starts_is_refused(store):
 
 def _files(store) -> list[str]:
     return sorted(f.rel_path for f in FrameStore(store.data_dir, store.frame_key, 10**9).files())
+
+
+def test_a_frame_in_ocr_while_its_range_is_forgotten_is_never_written(store, ocr_engine):
+    from capture_helpers import frame_files, frame_rows, make_pipeline, screen
+
+    from mirix_app.capture.frame import Frame
+
+    pipeline = make_pipeline(store, ocr_engine)
+    kept = pipeline.screen(Frame(screen(["Typed a private note"]), 0, to_epoch(INSIDE_A)))
+    store.forget_range(SINCE, UNTIL)  # the user forgets while the frame is still being read
+    pipeline.forgotten(to_epoch(SINCE), to_epoch(UNTIL))
+    assert pipeline.process(kept) is None
+    assert frame_rows(store) == [] and frame_files(store.data_dir) == []
+    assert pipeline.status.snapshot().dropped == {"forgotten": 1}

@@ -86,7 +86,20 @@ class CapturePipeline:
         self.submit: Callable[[Callable[[], Any]], Any] = submit or _inline
         self.stopping = threading.Event()  # set at quit: frames still in OCR are dropped, not written
         self.stage_cpu: Counter[str] = Counter()  # CPU seconds per stage (process-wide clock), for benchmarks
+        self._forgotten: list[tuple[float, float]] = []  # ranges the user forgot while frames were in flight
         self.refresh_disk()
+
+    def forgotten(self, since: float, until: float) -> None:
+        """On the engine thread, with the forget: frames of [since, until] still in flight are dropped, not written.
+
+        The store already deleted the range's frame files, so the frame listing is read again.
+        """
+        self._forgotten = [*self._forgotten[-19:], (since, until)]
+        self.frames.rescan()
+        self.refresh_disk()
+
+    def _was_forgotten(self, epoch: float) -> bool:
+        return any(low <= epoch <= high for low, high in self._forgotten)
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -186,7 +199,9 @@ class CapturePipeline:
             content_hash=kept.content_hash,
         )
 
-        def write() -> tuple[str, bool]:
+        def write() -> tuple[str, bool] | None:
+            if self._was_forgotten(frame.epoch):  # forgotten while it was in OCR: runs after the forget job
+                return None
             with self.store.transaction():
                 obs_id, created = self.store.observations.add(record)
                 if vector is not None and self.image_index is not None:
@@ -197,10 +212,15 @@ class CapturePipeline:
 
         try:
             with self.stage("database"):
-                obs_id, created = self.submit(write)
+                written = self.submit(write)
         except BaseException:
             self.frames.delete([rel])
             raise
+        if written is None:
+            self.frames.delete([rel])
+            self.status.dropped("forgotten")
+            return None
+        obs_id, created = written
         if not created:  # raced with an identical import: keep the first one's file only
             self.frames.delete([rel])
         self.status.kept()

@@ -17,7 +17,9 @@ STATUS_FILE = "capture_status.json"
 
 OWN_WINDOW, SECRET_SHOWN = "own window", "secret shown"  # the app never records itself (self_guard.py)
 # Drop reasons, in the order the pipeline checks them.
-DROP_REASONS = ("paused", "idle", "locked", SECRET_SHOWN, OWN_WINDOW, "excluded", "duplicate", "backlog", "error")
+DROP_REASONS = (
+    "paused", "idle", "locked", SECRET_SHOWN, OWN_WINDOW, "excluded", "duplicate", "backlog", "forgotten", "error",
+)  # fmt: skip
 
 
 @dataclass
