@@ -99,3 +99,27 @@ def test_only_the_uncovered_part_of_the_app_s_window_is_painted_over():
     assert guard.visible_rects(_Screen([(0x20, editor), (0x10, app)])) == [app]  # the app is on top
     assert guard.visible_rects(_Screen([(0x10, app), (0x20, Rect(0, 0, 1280, 800))])) == []  # fully covered
     assert guard.visible_rects(None) == [app]  # no stacking known: cover the whole window
+
+
+def test_the_qt_watcher_registers_every_window_and_dialog_as_they_show_and_hide(qtbot):
+    from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+    from mirix_app.gui.self_watch import WindowWatcher
+
+    guard = SelfGuard(pid=-1)  # only the window ids count here
+    watcher = WindowWatcher(QApplication.instance(), guard)
+    try:
+        main, dialog = QWidget(), QDialog()
+        qtbot.addWidget(main)
+        qtbot.addWidget(dialog)
+        main.setGeometry(10, 20, 300, 200)
+        main.show()
+        dialog.show()
+        shown = {int(main.winId()), int(dialog.winId())}
+        assert shown <= set(guard._windows) and all(guard._windows[i] is not None for i in shown)
+        assert guard.refusal(FixedWindow("x", "a dialog", None, int(dialog.winId())).current()) == OWN_WINDOW
+        dialog.hide()
+        qtbot.waitUntil(lambda: guard._windows.get(int(dialog.winId()), 1) is None)
+    finally:
+        QApplication.instance().removeEventFilter(watcher)
+        watcher.deleteLater()
