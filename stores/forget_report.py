@@ -21,6 +21,10 @@ class ForgetReport:
     dry_run: bool = False
 
     @property
+    def range(self) -> tuple[float, float]:
+        return self.since, self.until
+
+    @property
     def total_observations(self) -> int:
         return sum(self.observations.values())
 

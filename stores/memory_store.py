@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hmac
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -219,6 +220,10 @@ class MemoryStore(StoreLookups):
 
     def reveal(self, memory_id: str) -> str:
         return self.memories.reveal(memory_id)
+
+    def key_matches(self, key: bytes) -> bool:
+        """True when ``key`` is this memory's key (re-authentication), compared through a derived subkey."""
+        return hmac.compare_digest(keys.subkey(key, "frame files"), self.frame_key)
 
     def forget_range(self, since: str | None, until: str | None, dry_run: bool = False) -> ForgetReport:
         """Delete everything stored in [since, until] (ISO-8601; None is open-ended), or only count it.

@@ -57,10 +57,21 @@ def fake_capture(store: MemoryStore, settings: Settings, submit: Any) -> Any:
     )
 
 
-def open_app(qtbot: Any, data_dir: Path, model: Any = None, capture: bool = True) -> Any:
-    """The real app on ``data_dir`` with the hashing embedder, ``model`` as its LLM and a fake screen."""
-    factories = Factories(chat_model=lambda _s: model, capture_loop=fake_capture if capture else None)
-    gui = build_gui(data_dir, Settings(embedder="hashing"), factories)
+def open_app(
+    qtbot: Any, data_dir: Path, model: Any = None, capture: bool = True, agreed: bool | None = True, idle: Any = None
+) -> Any:
+    """The real app on ``data_dir`` with the hashing embedder, ``model`` as its LLM and a fake screen.
+
+    ``agreed``: the user's capture choice (None: first run asks); ``idle``: the detector the app locks by
+    (default: never away).
+    """
+    away = idle if idle is not None else FixedIdle(0.0)
+    factories = Factories(
+        chat_model=lambda _s: model, capture_loop=fake_capture if capture else None, idle=lambda: away
+    )
+    settings = Settings(embedder="hashing")
+    settings.capture.enabled = agreed
+    gui = build_gui(data_dir, settings, factories)
     qtbot.addWidget(gui.window)
     gui.window.show()
     return gui

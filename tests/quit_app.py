@@ -42,6 +42,7 @@ def main() -> int:
     data_dir, backlog = Path(sys.argv[1]), int(sys.argv[2])
     settings = Settings(embedder="hashing")
     settings.capture.ocr_queue_max = backlog + 10
+    settings.capture.enabled = True  # the user agreed to capture
     frames = noisy_frames(backlog + 10)
 
     def capture(store, s, submit):
@@ -58,7 +59,8 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     instance = claim_instance(data_dir, [])
     assert instance is not None
-    gui = build_gui(data_dir, settings, Factories(chat_model=lambda _s: None, capture_loop=capture), qt_app=app)
+    factories = Factories(chat_model=lambda _s: None, capture_loop=capture, idle=lambda: FixedIdle(0.0))
+    gui = build_gui(data_dir, settings, factories, qt_app=app)
     gui.window.show()
 
     def watch() -> None:

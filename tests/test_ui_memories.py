@@ -7,10 +7,12 @@ import json
 import pytest
 from demo import VAULT_SECRET
 from gui_helpers import copy_dir, on_engine, open_app, seed_demo_dir, unlock
+from helpers import PASSPHRASE
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 import ui.memory_browser
+from mirix_app.capture.active_window import FixedWindow
 from mirix_app.settings import load_settings
 
 LEFT = Qt.MouseButton.LeftButton
@@ -78,20 +80,34 @@ def test_delete_asks_for_confirmation_first(qtbot, gui):
     qtbot.waitUntil(lambda: gui.window.memories.tables["procedural"].rows() == [])
 
 
-def test_vault_values_are_masked_and_revealed_one_at_a_time(qtbot, gui):
+def reveal(qtbot, gui, detail, passphrase=PASSPHRASE):
+    """Press Reveal, type the passphrase again, confirm."""
+    qtbot.mouseClick(detail.reveal_button, LEFT)
+    assert detail.reauth_bar.isVisible()
+    detail.reauth_input.setText(passphrase)
+    qtbot.mouseClick(detail.reauth_go, LEFT)
+
+
+def test_vault_values_are_masked_and_revealed_one_at_a_time_after_the_passphrase(qtbot, gui):
     table = gui.window.memories.tables["knowledge_vault"]
     detail = open_row(qtbot, gui, "knowledge_vault", gui.ids["vault"])
     assert all(VAULT_SECRET not in r.title for r in table.rows())
     assert detail.editors["secret_value"].text() == "••••••••"
+    with qtbot.waitSignal(gui.bridges.memories.reveal_refused, timeout=10000):
+        reveal(qtbot, gui, detail, "not my passphrase")
+    assert "Wrong passphrase" in detail.reauth_error.text() and detail.editors["secret_value"].text() == "••••••••"
+    detail.reauth_input.setText(PASSPHRASE)
     with qtbot.waitSignal(gui.bridges.memories.secret_revealed, timeout=10000):
-        qtbot.mouseClick(detail.reveal_button, LEFT)
+        qtbot.mouseClick(detail.reauth_go, LEFT)
     assert detail.editors["secret_value"].text() == VAULT_SECRET and detail.reveal_button.text() == "Hide value"
+    assert gui.services.session.guard.refusal(FixedWindow("code", "x").current()) == "secret shown"
     other = next(r.id for r in table.rows() if r.id != gui.ids["vault"])
     open_row(qtbot, gui, "knowledge_vault", other)
     assert detail.editors["secret_value"].text() == "••••••••", "opening another entry masks the last one again"
-    qtbot.mouseClick(detail.reveal_button, LEFT)
+    assert gui.services.session.guard.refusal(FixedWindow("code", "x").current()) is None
+    reveal(qtbot, gui, detail)
     qtbot.waitUntil(lambda: detail.editors["secret_value"].text() == "4471")
-    qtbot.mouseClick(detail.reveal_button, LEFT)
+    detail.rehide_timer.timeout.emit()  # 30 s later (the timer's interval is checked in test_vault_reveal.py)
     assert detail.editors["secret_value"].text() == "••••••••"
 
 

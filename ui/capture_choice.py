@@ -33,6 +33,7 @@ class CaptureChoicePage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("captureChoicePage")
+        self.global_shortcut = True  # set by the wiring: whether the pause shortcut works from anywhere here
         self.title = QLabel("Start capturing your screen?")
         self.title.setObjectName("pageTitle")
         self.explain = QLabel(choice_text("your data folder"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ui.viewmodels import ForgetPlan
@@ -110,3 +110,46 @@ class ForgetDialog(QDialog):
         self.forget_button.setEnabled(False)
         self.details.setText(self.details.text() + "<p>Forgetting…</p>")
         self.forget_confirmed.emit(self.since, self.until)
+
+
+class ForgetFlow(QObject):
+    """Opens one forget dialog at a time and relays its requests and the owner's answers (wired in one place)."""
+
+    preview_requested = Signal(str, str)
+    forget_confirmed = Signal(str, str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.dialog: ForgetDialog | None = None
+
+    @Slot(str, str, str)
+    def ask(self, since: str, until: str, label: str) -> ForgetDialog:
+        """Show the dialog for a range (from the timeline, the tray or the Capture tab) and ask what it holds."""
+        if self.dialog is not None:
+            self.dialog.close()
+        self.dialog = ForgetDialog(since, until, label, self.parent_widget)
+        self.dialog.preview_requested.connect(self.preview_requested)
+        self.dialog.forget_confirmed.connect(self.forget_confirmed)
+        self.dialog.ask()
+        return self.dialog
+
+    @Slot(int)
+    def ask_recent(self, minutes: int) -> ForgetDialog:
+        """ "Forget the last N minutes" (0: today), from the tray or the Capture tab."""
+        return self.ask(*recent_range(minutes))
+
+    @Slot(object)
+    def on_plan(self, plan: ForgetPlan) -> None:
+        if self.dialog is not None:
+            self.dialog.on_plan(plan)
+
+    @Slot(object)
+    def on_forgotten(self, plan: ForgetPlan) -> None:
+        if self.dialog is not None:
+            self.dialog.on_forgotten(plan)
+
+    @Slot(str)
+    def on_failed(self, message: str) -> None:
+        if self.dialog is not None:
+            self.dialog.on_failed(message)

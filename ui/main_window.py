@@ -6,15 +6,18 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QStackedWidget, QTabWidget, QWidget
 
+from ui.capture_choice import CaptureChoicePage
+from ui.capture_indicator import CaptureIndicator
 from ui.capture_panel import CapturePanel
 from ui.chat_panel import ChatPanel
+from ui.forget_dialog import ForgetFlow
 from ui.graph_view import GraphPanel
 from ui.memory_browser import MemoryBrowser
 from ui.settings_panel import SettingsPanel
 from ui.timeline_view import TimelinePanel
 from ui.unlock_page import UnlockPage
 
-PAUSE_SHORTCUT = "Ctrl+Shift+P"
+PAUSE_SHORTCUTS = ("Ctrl+Alt+P", "Ctrl+Shift+P")  # the first also works from anywhere where the platform allows
 
 
 class MainWindow(QMainWindow):
@@ -47,9 +50,11 @@ class MainWindow(QMainWindow):
             (self.settings, "Settings"),
         ):
             self.tabs.addTab(widget, title)
+        self.capture_choice = CaptureChoicePage()
         self.stack = QStackedWidget()
         self.stack.addWidget(self.unlock)
         self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.capture_choice)
         self.setCentralWidget(self.stack)
         self.status_text = QLabel("")
         self.progress = QProgressBar()
@@ -58,8 +63,12 @@ class MainWindow(QMainWindow):
         self.progress.hide()
         self.statusBar().addWidget(self.status_text, 1)
         self.statusBar().addPermanentWidget(self.progress)
-        self.pause_shortcut = QShortcut(QKeySequence(PAUSE_SHORTCUT), self)
-        self.pause_shortcut.activated.connect(self.toggle_pause_requested)
+        self.pause_shortcuts = [QShortcut(QKeySequence(keys), self) for keys in PAUSE_SHORTCUTS]
+        for shortcut in self.pause_shortcuts:
+            shortcut.activated.connect(self.toggle_pause_requested)
+        self.indicator = CaptureIndicator(self)
+        self.forget = ForgetFlow(self)
+        self.capture_choice.chosen.connect(lambda _: self.stack.setCurrentWidget(self.tabs))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -79,7 +88,22 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_unlocked(self) -> None:
         self.stack.setCurrentWidget(self.tabs)
+        self.indicator.on_locked(False)
         self.status_text.setText("Memory unlocked.")
+
+    @Slot(str, float)
+    def ask_capture_choice(self, data_dir: str, interval_s: float) -> None:
+        """First run: nothing is captured until the user answers this page."""
+        self.capture_choice.set_context(data_dir, interval_s, self.capture_choice.global_shortcut)
+        self.stack.setCurrentWidget(self.capture_choice)
+
+    @Slot(str)
+    def on_locked(self, reason: str) -> None:
+        """The app locked itself: the lock page replaces everything until the user unlocks."""
+        self.stack.setCurrentWidget(self.unlock)
+        self.unlock.on_locked(reason)
+        self.indicator.on_locked(True)
+        self.status_text.setText(f"Locked {reason}.")
 
     @Slot(str, int, int)
     def on_progress(self, text: str, done: int, total: int) -> None:

@@ -72,6 +72,15 @@ class SettingsPanel(QWidget):
         for value, label in THEMES:
             self.theme.addItem(label, value)
         self.start_at_login = QCheckBox("Start mirix-app when I log in")
+        self.lock_after = QSpinBox(minimum=0, maximum=24 * 60, singleStep=5, suffix=" min without input")
+        self.lock_after.setSpecialValueText("never")
+        self.lock_with_session = QCheckBox("Lock when the screen locks")
+        self.lock_note = QLabel(
+            "Locking closes the memory: the key leaves memory, and capture pauses until you unlock "
+            "(frames cannot be encrypted without the key)."
+        )
+        self.lock_note.setObjectName("hint")
+        self.lock_note.setWordWrap(True)
         self.apply_button = QPushButton("Apply")
         self.message = QLabel()
         self.message.setObjectName("settingsMessage")
@@ -95,6 +104,11 @@ class SettingsPanel(QWidget):
         form.addRow("API key", self.api_key)
         form.addRow("Token budget", self.tokens)
         form.addRow("Memorize with", self.memorize_mode)
+        lock = QGroupBox("Lock")
+        form = QFormLayout(lock)
+        form.addRow("Lock after", self.lock_after)
+        form.addRow("", self.lock_with_session)
+        form.addRow("", self.lock_note)
         other = QGroupBox("Storage and appearance")
         form = QFormLayout(other)
         form.addRow("Chroma server URL", self.chroma)
@@ -102,7 +116,7 @@ class SettingsPanel(QWidget):
         form.addRow("", self.start_at_login)
         inner = QWidget()
         column = QVBoxLayout(inner)
-        for box in (capture, llm, other):
+        for box in (capture, lock, llm, other):
             column.addWidget(box)
         row = QHBoxLayout()
         row.addWidget(self.message, 1)
@@ -135,6 +149,8 @@ class SettingsPanel(QWidget):
         self.chroma.setText(form.chroma_url)
         self.theme.setCurrentIndex(max(0, self.theme.findData(form.theme)))
         self.start_at_login.setChecked(form.start_at_login)
+        self.lock_after.setValue(int(form.lock_after_idle_min))
+        self.lock_with_session.setChecked(form.lock_with_session)
 
     def current(self) -> SettingsForm:
         lines = lambda box: [x.strip() for x in box.toPlainText().splitlines() if x.strip()]  # noqa: E731
@@ -155,6 +171,8 @@ class SettingsPanel(QWidget):
             chroma_url=self.chroma.text().strip(),
             theme=self.theme.currentData(),
             start_at_login=self.start_at_login.isChecked(),
+            lock_after_idle_min=float(self.lock_after.value()),
+            lock_with_session=self.lock_with_session.isChecked(),
         )
 
     def _on_apply(self) -> None:

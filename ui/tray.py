@@ -83,8 +83,19 @@ class TrayIcon(QObject):
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.show_requested.emit()
 
+    @Slot(str)
+    def on_locked(self, reason: str) -> None:
+        """Locked: capture is paused until the user unlocks in the window."""
+        self.state = "locked"
+        self.icon.setIcon(dot_icon(OFF_COLOR))
+        self.icon.setToolTip(f"mirix-app: locked {reason}; capture paused")
+        self.status_action.setText("mirix-app: locked, capture paused")
+        self.toggle_action.setEnabled(False)
+
     @Slot(object)
     def on_status(self, status: CaptureState) -> None:
+        if self.state == "locked" and status.state == "off":
+            return
         self.state = status.state
         self.icon.setIcon(dot_icon(STATE_COLORS.get(status.state, OFF_COLOR)))
         words = {

@@ -212,6 +212,8 @@ class SettingsForm:
     chroma_url: str = ""
     theme: str = "system"  # system, light, dark
     start_at_login: bool = False
+    lock_after_idle_min: float = 15.0  # 0 = never
+    lock_with_session: bool = True
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ class SelfGuard:
             self._windows = dict(windows)
 
     def set_focused(self, focused: bool) -> None:
-        """Whether one of the app's windows has the keyboard focus (the platform-independent signal)."""
+        """Whether one of the app's windows has the keyboard focus: decides where the platform cannot name the
+        focused window (Wayland); where it can (X11), the window's process and id decide."""
         with self._lock:
             self._focused = focused
 
@@ -66,7 +67,9 @@ class SelfGuard:
         with self._lock:
             if self._secrets:
                 return SECRET_SHOWN
-            if self._focused or window.pid == self.pid or (window.window_id and window.window_id in self._windows):
+            if window.pid == self.pid or (window.window_id and window.window_id in self._windows):
+                return OWN_WINDOW
+            if self._focused and not window.known:  # the platform cannot say which window (Wayland): ask Qt
                 return OWN_WINDOW
         return None
 

@@ -24,6 +24,8 @@ class Bridges:
         self.explore = ExploreBridge(self.runner, services.explore)
         self.capture = CaptureBridge(self.runner, services.capture, services.memorize)
         self.settings = SettingsBridge(self.runner, services.settings)
+        self.guard = services.session.guard
+        services.forget_listeners.append(self.capture.on_forgotten_elsewhere)
 
     def areas(self) -> list[AreaBridge]:
         return [self.session, self.chat, self.memories, self.explore, self.capture, self.settings]

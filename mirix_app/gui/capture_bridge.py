@@ -1,14 +1,17 @@
-"""The capture area's bridge: pause and resume, the status timer and the memorize timer."""
+"""The capture area's bridge: start, pause and resume, forget a range, the status timer and the memorize timer."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from PySide6.QtCore import QTimer, Signal, Slot
 
 from mirix_app.gui.capture_service import CaptureService
 from mirix_app.gui.jobs import AreaBridge, JobRunner
 from mirix_app.gui.memorize_service import MemorizeService
+from stores.forget_report import ForgetReport
+from ui.viewmodels import ForgetPlan
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +24,9 @@ class CaptureBridge(AreaBridge):
 
     status_ready = Signal(object)  # CaptureState
     memorized = Signal(str)
+    forget_plan_ready = Signal(object)  # ForgetPlan: what a range holds (a dry run)
+    forgotten = Signal(object)  # ForgetPlan: a range was forgotten (here or by a CLI client)
+    forget_failed = Signal(str)
 
     def __init__(self, runner: JobRunner, capture: CaptureService, memorize: MemorizeService) -> None:
         super().__init__(runner)
@@ -54,6 +60,31 @@ class CaptureBridge(AreaBridge):
     @Slot()
     def on_toggle_pause(self) -> None:
         self._run(self.capture.toggle_pause, self.status_ready.emit)
+
+    @Slot(bool)
+    def on_choose(self, capture: bool) -> None:
+        """The first-run answer, or "Start capturing" in the Capture tab."""
+        self._run(lambda: self.capture.choose(capture), self.status_ready.emit)
+
+    @Slot(str, str)
+    def on_forget_preview(self, since: str, until: str) -> None:
+        def plan(report: ForgetReport) -> None:
+            self.forget_plan_ready.emit(ForgetPlan(since, until, "", report.lines(), report.nothing))
+
+        self._run(lambda: self.capture.forget(since, until, dry_run=True), plan, fail=self.forget_failed.emit)
+
+    @Slot(str, str)
+    def on_forget(self, since: str, until: str) -> None:
+        def done(report: ForgetReport) -> None:
+            self.forgotten.emit(ForgetPlan(since, until, "", report.lines(), report.nothing, report.summary()))
+            self.on_status()
+
+        self._run(lambda: self.capture.forget(since, until, dry_run=False), done, fail=self.forget_failed.emit)
+
+    def on_forgotten_elsewhere(self, report: ForgetReport) -> None:
+        """A CLI client forgot a range through the app (engine thread): the window refreshes what it shows."""
+        since, until = (datetime.fromtimestamp(max(0.0, min(t, 4e9))).astimezone().isoformat() for t in report.range)
+        self.forgotten.emit(ForgetPlan(since, until, "", report.lines(), report.nothing, report.summary()))
 
     @Slot()
     def on_status(self) -> None:

@@ -1,4 +1,4 @@
-"""The capture area: the capture loop's start and stop, pause and resume, and the status line."""
+"""The capture area: the capture loop's start (only once the user agreed) and stop, pause, forget, the status."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from mirix_app.gui.session import Session
-from mirix_app.settings import Settings
+from mirix_app.settings import Settings, save_settings
+from stores.forget_report import ForgetReport
 from stores.memory_store import MemoryStore
 from ui.viewmodels import CaptureState
 
@@ -28,13 +29,37 @@ class CaptureService:
     disk_cache: int = 0
     disk_at: float = -1e9
 
+    @property
+    def agreed(self) -> bool | None:
+        """Whether the user agreed to capture (None: not asked yet; nothing is captured until they agree)."""
+        return self.session.settings.capture.enabled
+
     def start(self) -> None:
+        """Start the capture loop, only when the user agreed to it; it never records the app (the session's guard)."""
         make = self.session.factories.capture_loop
-        if make is None or self.loop is not None:
+        if make is None or self.loop is not None or self.agreed is not True:
             return
         self.loop = make(self.session.open_store(), self.session.settings, self.session.submit)
         if self.loop is not None:
+            self.loop.guard = self.session.guard
             self.loop.start()
+
+    def choose(self, capture: bool) -> CaptureState:
+        """The user's answer (first run, or "Start capturing" later): saved, and capture starts when it is yes."""
+        self.session.settings.capture.enabled = capture
+        save_settings(self.session.data_dir, self.session.settings)
+        if capture:
+            self.start()
+        return self.status()
+
+    def forget(self, since: str, until: str, dry_run: bool) -> ForgetReport:
+        """Count, or delete, what was stored in the range; frames of the range still in OCR are dropped too."""
+        report = self.session.open_store().forget_range(since, until, dry_run=dry_run)
+        if not dry_run and self.loop is not None:
+            self.loop.pipeline.forgotten(report.since, report.until)
+        if not dry_run:
+            self.disk_at = -1e9
+        return report
 
     def stop_intake(self) -> None:
         """Any thread: stop grabbing and drop the frames waiting for OCR (none of them is stored yet)."""
@@ -78,6 +103,10 @@ class CaptureService:
             disk_bytes=self._disk_bytes(store),
             paused_until=until,
         )
+        if self.loop is None and self.agreed is not True:
+            startable = self.session.factories.capture_loop is not None
+            note = "Capture is off until you start it." if startable else "No screen to watch."
+            return CaptureState("off", message=note, can_start=startable, **base)
         if self.loop is None:
             return CaptureState("off", message="Capture is not running (no screen to watch).", **base)
         snap = self.loop.status.snapshot()

@@ -46,5 +46,9 @@ class ChatService:
         lines = [f"[{a or '?'}: {t or ''}] {x or ''}" for a, t, x in rows]
         return "\n".join(lines)[-SCREEN_CHARS:]
 
+    def drop(self) -> None:
+        """Forget the chat runner (it holds the store): at lock."""
+        self._chat = None
+
     def clear(self) -> None:
         self.thread_id = None

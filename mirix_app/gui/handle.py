@@ -21,6 +21,8 @@ class Gui:
     bridges: Any
     engine: Any
     services: Any
+    auto_lock: Any = None  # locks after N idle minutes or with the session (desktop/auto_lock.py)
+    watcher: Any = None  # tells the capture guard about the app's windows (gui/self_watch.py)
 
     def close(self, timeout: float = QUIT_BUDGET_S) -> bool:
         """Stop timers, model lanes and capture intake, close the stores on the engine thread, stop the engine.
@@ -30,6 +32,10 @@ class Gui:
         anyway. Returns True when everything closed in time.
         """
         deadline = time.monotonic() + timeout
+        if self.auto_lock is not None:
+            self.auto_lock.disarm()
+        if self.watcher is not None:
+            self.watcher.stop()
         self.bridges.stop()
         self.services.stop_capture_intake()
         closed = True

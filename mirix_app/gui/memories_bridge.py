@@ -20,6 +20,7 @@ class MemoriesBridge(AreaBridge):
     history_ready = Signal(str, object)
     sources_ready = Signal(str, object)
     secret_revealed = Signal(str, str)
+    reveal_refused = Signal(str, str)  # memory id, why (a wrong passphrase: the value stays hidden)
     exported = Signal(str)
     imported = Signal(str)
     import_failed = Signal(str)
@@ -67,9 +68,13 @@ class MemoriesBridge(AreaBridge):
     def on_sources(self, type_name: str, memory_id: str) -> None:
         self._run(lambda: self.memories.sources(type_name, memory_id), lambda s: self.sources_ready.emit(memory_id, s))
 
-    @Slot(str)
-    def on_reveal(self, memory_id: str) -> None:
-        self._run(lambda: self.memories.reveal(memory_id), lambda v: self.secret_revealed.emit(memory_id, v))
+    @Slot(str, str)
+    def on_reveal(self, memory_id: str, passphrase: str) -> None:
+        self._run(
+            lambda: self.memories.reveal(memory_id, passphrase),
+            lambda v: self.secret_revealed.emit(memory_id, v),
+            fail=lambda message: self.reveal_refused.emit(memory_id, message),
+        )
 
     @Slot(str, object, bool)
     def on_export(self, path: str, selection: Any, with_secrets: bool) -> None:

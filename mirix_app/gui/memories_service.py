@@ -55,7 +55,9 @@ class MemoriesService:
         record = store.get(type_name, memory_id)
         return [memory_views.source_item(o) for o in store.observations.get_many(record["sources"])]
 
-    def reveal(self, memory_id: str) -> str:
+    def reveal(self, memory_id: str, passphrase: str = "") -> str:
+        """A vault value, only after re-authentication: the passphrase typed again, or the keyring asked again."""
+        self.session.check_key(passphrase)
         return self.session.open_store().reveal(memory_id)
 
     def export(self, path: str, selection: Sequence[tuple[str, str]] | None, with_secrets: bool) -> int:

@@ -28,6 +28,10 @@ class MemorizeService:
             self._generation = s.model_generation
         return self._memorizer
 
+    def drop(self) -> None:
+        """Forget the memorizer (it holds the store): at lock."""
+        self._memorizer = None
+
     def memorize_if_due(self, force: bool = False) -> str:
         """A one-line summary of what was memorized; "" when nothing was due."""
         if not self.ready:

@@ -25,9 +25,12 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     """
     from PySide6.QtWidgets import QApplication
 
+    from mirix_app.capture.idle import platform_idle
+    from mirix_app.desktop.auto_lock import AutoLock
     from mirix_app.engine import Engine
     from mirix_app.gui.bridge import Bridges
     from mirix_app.gui.handle import Gui
+    from mirix_app.gui.self_watch import WindowWatcher
     from mirix_app.gui.services import Factories, Services
     from mirix_app.gui.wiring import connect_signals
     from ui.main_window import MainWindow
@@ -48,9 +51,14 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     tray = TrayIcon()
     apply_theme(app, settings.theme)
     log.info("window built")
-    connect_signals(bridges, window, tray, quit_app=app.quit, set_theme=lambda name: apply_theme(app, name))
+    watcher = WindowWatcher(app, services.session.guard)  # capture never records the app's windows
+    idle = services.session.factories.idle
+    auto_lock = AutoLock(idle() if idle else platform_idle(), settings.lock_after_idle_min, settings.lock_with_session)
+    connect_signals(
+        bridges, window, tray, quit_app=app.quit, set_theme=lambda name: apply_theme(app, name), auto_lock=auto_lock
+    )
     log.info("signals connected")
-    return Gui(window, tray, bridges, engine, services)
+    return Gui(window, tray, bridges, engine, services, auto_lock=auto_lock, watcher=watcher)
 
 
 def run_gui(data_dir: Path, serve: Serve | None = None) -> int:

@@ -42,6 +42,10 @@ class WindowWatcher(QObject):
                 QTimer.singleShot(0, self.publish)  # moves and resizes come in bursts: once per burst
         return False
 
+    def stop(self) -> None:
+        """Stop watching (at quit)."""
+        self._app.removeEventFilter(self)
+
     def _on_state(self, state: Qt.ApplicationState) -> None:
         self.guard.set_focused(state == Qt.ApplicationState.ApplicationActive)
 

@@ -15,6 +15,7 @@ from mirix_app.gui.memorize_service import MemorizeService
 from mirix_app.gui.session import Factories, RunOnEngine, Session
 from mirix_app.gui.settings_service import SettingsService
 from mirix_app.settings import Settings
+from stores.forget_report import ForgetReport
 from stores.memory_store import MemoryStore
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ class Services:
         self.capture = CaptureService(self.session)
         self.memorize = MemorizeService(self.session)
         self.settings = SettingsService(self.session, self.capture)
+        self.forget_listeners: list[Callable[[ForgetReport], None]] = []  # the window refreshes what it shows
 
     @property
     def data_dir(self) -> Path:
@@ -60,6 +62,26 @@ class Services:
         self.session.model_ready = True
         progress("Ready", 4, 4)
         return mode
+
+    def forget_range(self, since: str, until: str, dry_run: bool) -> ForgetReport:
+        """On the engine thread: count or forget a range (the window's dialog and CLI clients); listeners hear of it."""
+        report = self.capture.forget(since, until, dry_run)
+        if not dry_run:
+            for listener in list(self.forget_listeners):
+                listener(report)
+        return report
+
+    def lock(self, timeout: float = 0.5) -> None:
+        """On the engine thread: stop capture (it cannot encrypt without the key) and close the store.
+
+        Cached chat and memorize runners drop their store too; the key leaves memory with it.
+        """
+        self.capture.stop(timeout)
+        self.chat.drop()
+        self.memorize.drop()
+        self.session.lock(timeout)
+        self.session.model_ready = False
+        log.info("memory locked")
 
     def stop_capture_intake(self) -> None:
         """Any thread: stop grabbing and drop the frames waiting for OCR."""

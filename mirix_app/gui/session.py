@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from mirix_app import factories
+from mirix_app.capture.self_guard import SelfGuard
 from mirix_app.settings import Settings
 from stores import keys
-from stores.errors import UserFacingError
+from stores.errors import UserFacingError, WrongKeyError
 from stores.gated_store import gated
 from stores.memory_store import MemoryStore
 from ui.viewmodels import SetupInfo
@@ -29,6 +30,8 @@ class Factories:
     chat_model: Callable[[Settings], Any] = factories.make_chat_model
     # (store, settings, submit): ``submit(job)`` runs a database job on the engine thread and returns its result
     capture_loop: Callable[[MemoryStore, Settings, RunOnEngine], Any] | None = None
+    # the idle and session-lock detector the app locks by (tests inject a settable one)
+    idle: Callable[[], Any] | None = None
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Session:
     model: Any = None
     model_ready: bool = False
     model_generation: int = 0
+    guard: SelfGuard = field(default_factory=SelfGuard)  # what capture must never record (the app, shown secrets)
 
     def setup_info(self) -> SetupInfo:
         info = keys.read_keyinfo(self.data_dir)
@@ -79,6 +83,25 @@ class Session:
         self.model = model
         self.model_generation += 1
         return "llm" if model is not None else "offline"
+
+    def check_key(self, passphrase: str) -> None:
+        """Re-authentication before a reveal: the passphrase typed again (or the keyring, asked again) must give
+        this memory's key; WrongKeyError otherwise."""
+        info = keys.read_keyinfo(self.data_dir)
+        store = self.open_store()
+        if info is None:
+            raise UserFacingError("This memory has no key information; cannot check the passphrase.")
+        try:
+            key = keys.existing_key(info, passphrase if info.method == "passphrase" else None)
+        except UserFacingError as error:
+            raise WrongKeyError(f"Could not check the key: {error}") from error
+        if not store.key_matches(key):
+            raise WrongKeyError("Wrong passphrase: the value stays hidden.")
+
+    def lock(self, timeout: float) -> None:
+        """Close the store: the key and everything decrypted leave memory; the model (no secrets) stays."""
+        self.close_store(timeout)
+        self.model_generation += 1  # chat and memorize rebuild on the next store after unlocking
 
     def close_store(self, timeout: float) -> None:
         if self.store is not None:

@@ -19,6 +19,8 @@ class SessionBridge(AreaBridge):
     unlock_failed = Signal(str, bool)  # message, wrong passphrase (retry) or not
     progress = Signal(str, int, int)
     models_ready = Signal(str)
+    capture_choice_needed = Signal(str, float)  # data dir, capture interval: first run asks before any capture
+    locked = Signal(str)  # why (after 15 minutes without input, because the screen locked)
 
     def __init__(self, runner: JobRunner, services: Services) -> None:
         super().__init__(runner)
@@ -41,7 +43,18 @@ class SessionBridge(AreaBridge):
             except UserFacingError as error:
                 raise UserFacingError(str(error)) from error
 
-        self._run(job, lambda _: self.unlocked.emit(), fail=failed)
+        self._run(job, lambda _: self._unlocked(), fail=failed)
+
+    def _unlocked(self) -> None:
+        self.unlocked.emit()
+        settings = self.services.session.settings
+        if self.services.capture.agreed is None:
+            self.capture_choice_needed.emit(str(self.services.data_dir), float(settings.capture.interval_s))
+
+    @Slot(str)
+    def on_lock(self, reason: str) -> None:
+        """Lock now: capture stops, the store closes (the key leaves memory), the window shows the lock page."""
+        self._run(self.services.lock, lambda _: self.locked.emit(reason))
 
     @Slot()
     def on_load_models(self) -> None:

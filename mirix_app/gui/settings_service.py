@@ -38,6 +38,8 @@ class SettingsService:
             chroma_url=s.chroma_url,
             theme=s.theme,
             start_at_login=s.start_at_login,
+            lock_after_idle_min=s.lock_after_idle_min,
+            lock_with_session=s.lock_with_session,
         )
 
     def apply_settings(self, form: SettingsForm) -> str:
@@ -90,3 +92,5 @@ def _copy_form(form: SettingsForm, s: Settings) -> None:
     s.chroma_url = form.chroma_url.strip()
     s.theme = form.theme
     s.start_at_login = bool(form.start_at_login)
+    s.lock_after_idle_min = max(0.0, float(form.lock_after_idle_min))
+    s.lock_with_session = bool(form.lock_with_session)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from mirix_app.gui.bridge import Bridges
+from ui.capture_indicator import NO_TRAY
 from ui.main_window import MainWindow
 from ui.tray import TrayIcon
 
@@ -15,6 +17,7 @@ def connect_signals(
     tray: TrayIcon,
     quit_app: Callable[[], None],
     set_theme: Callable[[str], object],
+    auto_lock: Any = None,
 ) -> None:
     """Wire every request of the UI to a bridge slot and every bridge result to the widgets that show it."""
     _connect_session(bridges, window)
@@ -22,6 +25,8 @@ def connect_signals(
     _connect_memories(bridges, window)
     _connect_explore(bridges, window)
     _connect_capture(bridges, window, tray, quit_app)
+    _connect_forget(bridges, window, tray)
+    _connect_trust(bridges, window, tray, auto_lock)
     _connect_settings(bridges, window, set_theme)
     for area in bridges.areas():
         area.error.connect(window.on_error)
@@ -85,6 +90,7 @@ def _connect_memories(bridges: Bridges, window: MainWindow) -> None:
     detail.history_requested.connect(bridge.on_history)
     detail.sources_requested.connect(bridge.on_sources)
     detail.reveal_requested.connect(bridge.on_reveal)
+    bridge.reveal_refused.connect(detail.on_reveal_refused)
     detail.frame_requested.connect(bridges.explore.on_frame)
     bridge.history_ready.connect(detail.on_history)
     bridge.sources_ready.connect(detail.on_sources)
@@ -116,8 +122,51 @@ def _connect_capture(bridges: Bridges, window: MainWindow, tray: TrayIcon, quit_
     window.toggle_pause_requested.connect(bridge.on_toggle_pause)
     bridge.status_ready.connect(window.capture.on_status)
     bridge.status_ready.connect(tray.on_status)
+    bridge.status_ready.connect(window.indicator.on_status)
+    window.capture.start_requested.connect(lambda: bridge.on_choose(True))
+    if not tray.available:
+        window.capture.set_tray_notice(NO_TRAY)
     tray.show_requested.connect(window.show_window)
     tray.quit_requested.connect(quit_app)
+
+
+def _connect_forget(bridges: Bridges, window: MainWindow, tray: TrayIcon) -> None:
+    """Forget a range: the timeline's selection, the tray's and the Capture tab's "last N minutes"."""
+    flow, bridge = window.forget, bridges.capture
+    window.timeline.forget_requested.connect(flow.ask)
+    window.capture.forget_recent_requested.connect(flow.ask_recent)
+
+    def from_tray(minutes: int) -> None:
+        window.show_window()
+        flow.ask_recent(minutes)
+
+    tray.forget_recent_requested.connect(from_tray)
+    flow.preview_requested.connect(bridge.on_forget_preview)
+    flow.forget_confirmed.connect(bridge.on_forget)
+    bridge.forget_plan_ready.connect(flow.on_plan)
+    bridge.forget_failed.connect(flow.on_failed)
+    bridge.forgotten.connect(flow.on_forgotten)
+    bridge.forgotten.connect(lambda plan: window.on_message(plan.summary))
+    bridge.forgotten.connect(lambda _: window.timeline.request())
+    bridge.forgotten.connect(lambda _: window.memories.refresh())
+
+
+def _connect_trust(bridges: Bridges, window: MainWindow, tray: TrayIcon, auto_lock: Any) -> None:
+    """First-run capture choice, what capture must never record, and locking when away."""
+    session, guard, detail = bridges.session, bridges.guard, window.memories.detail
+    session.capture_choice_needed.connect(window.ask_capture_choice)
+    window.capture_choice.chosen.connect(bridges.capture.on_choose)
+    session.setup_ready.connect(lambda info: setattr(detail, "reauth_with_passphrase", info.method == "passphrase"))
+    window.unlock.passphrase_shown.connect(lambda shown: guard.set_secret_shown("passphrase field", shown))
+    detail.secret_shown.connect(guard.set_secret_shown)
+    session.locked.connect(window.on_locked)
+    session.locked.connect(tray.on_locked)
+    if auto_lock is not None:
+        session.unlocked.connect(auto_lock.arm)
+        auto_lock.lock_due.connect(session.on_lock)
+        bridges.settings.settings_loaded.connect(
+            lambda form: auto_lock.configure(form.lock_after_idle_min, form.lock_with_session)
+        )
 
 
 def _connect_settings(bridges: Bridges, window: MainWindow, set_theme: Callable[[str], object]) -> None:
