@@ -61,7 +61,7 @@ def main() -> int:
     assert instance is not None
     factories = Factories(chat_model=lambda _s: None, capture_loop=capture, idle=lambda: FixedIdle(0.0))
     gui = build_gui(data_dir, settings, factories, qt_app=app)
-    gui.window.show()
+    gui.window.showMinimized()  # the fake screen is not covered by the app (it would be painted over)
 
     def watch() -> None:
         loop = gui.services.capture.loop
