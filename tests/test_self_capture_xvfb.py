@@ -1,0 +1,67 @@
+"""The real app under a real X server with real capture stores nothing of its own windows or dialogs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import PASSPHRASE
+from proc_helpers import ROOT
+
+from stores.embedders import HashingEmbedder
+from stores.memory_store import MemoryStore
+
+APP_WORDS = ("Ask your memory", "Memories", "Timeline", "Dialog text", "answering offline")
+
+
+@pytest.fixture
+def display():
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.skip("Xvfb is not installed (install.sh installs it)")
+    number = next(n for n in range(161, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    proc = subprocess.Popen([binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+    for _ in range(100):
+        if Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    yield f":{number}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_capture_stores_nothing_of_the_focused_app_or_its_dialog_and_paints_its_window_over(display, tmp_path):
+    data_dir = tmp_path / "data"
+    MemoryStore.open(data_dir, passphrase=PASSPHRASE, embedder=HashingEmbedder(), prefer_passphrase=True).close()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("MIRIX_")},
+        "DISPLAY": display,
+        "QT_QPA_PLATFORM": "xcb",
+        "PYTHONPATH": str(ROOT),
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "self_capture_app.py"), str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    for phase in ("window", "dialog"):  # the app's window, then its dialog, had the focus: nothing was read
+        seen = result[phase]
+        assert seen["focused_pid"] == result["pid"], seen
+        assert seen["frames"] == 0 and seen["kept"] == 0, seen
+        assert set(seen["dropped"]) == {"own window"} and seen["dropped"]["own window"] >= 6, seen
+    other = result["other"]  # another program focused beside the app's window: captured, the app painted over
+    assert other["focused_pid"] != result["pid"]
+    assert any("Zanzibar" in text for text in result["texts"]), result["texts"]
+    assert not [w for w in APP_WORDS for text in result["texts"] if w in text], result["texts"]
