@@ -59,6 +59,7 @@ def seed(data_dir: Path, embedder: str) -> dict:
     from stores.memory_store import MemoryStore
 
     settings = Settings(embedder=embedder)
+    settings.capture.enabled = True  # the user agreed to capture (the first-run choice has its own screenshot)
     store = MemoryStore.open(data_dir, PASSPHRASE, make_embedder(settings), prefer_passphrase=True)
     try:
         ids = seed_demo(store)

@@ -70,10 +70,11 @@ class ForgetReport:
             out.append(f"{count} made only from this range ({parts})")
         if self.memories_trimmed:
             parts = ", ".join(f"{n} {t}" for t, n in sorted(self.memories_trimmed.items()))
-            count = plural(sum(self.memories_trimmed.values()), "memory", "memories")
+            n = sum(self.memories_trimmed.values())
+            verbs = ("keeps its", "loses", "its") if n == 1 else ("keep their", "lose", "their")
             out.append(
-                f"{count} with sources outside the range keep those and lose this range's "
-                f"({parts}; the change is kept in their history)"
+                f"{plural(n, 'memory', 'memories')} with sources outside the range {verbs[0]} other sources and "
+                f"{verbs[1]} this range's ({parts}; {verbs[2]} history keeps the change)"
             )
         if self.chat_messages:
             out.append(plural(self.chat_messages, "chat message"))

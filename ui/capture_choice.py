@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 PAUSE_KEYS = "Ctrl+Alt+P"
+TEXT_WIDTH = 640
 
 
 def choice_text(data_dir: str, interval_s: float = 3.0, global_shortcut: bool = True) -> str:
@@ -46,7 +47,7 @@ class CaptureChoicePage(QWidget):
         self.later_hint.setObjectName("hint")
         self.later_hint.setWordWrap(True)
         box = QWidget()
-        box.setFixedWidth(640)
+        box.setFixedWidth(TEXT_WIDTH + 20)
         inner = QVBoxLayout(box)
         inner.addWidget(self.title)
         inner.addWidget(self.explain)
@@ -62,6 +63,13 @@ class CaptureChoicePage(QWidget):
         outer.addStretch(2)
         self.start_button.clicked.connect(lambda: self.chosen.emit(True))
         self.later_button.clicked.connect(lambda: self.chosen.emit(False))
+        self._fit()
 
     def set_context(self, data_dir: str, interval_s: float, global_shortcut: bool) -> None:
         self.explain.setText(choice_text(data_dir, interval_s, global_shortcut))
+        self._fit()
+
+    def _fit(self) -> None:
+        """A word-wrapped label in a fixed-width box reports its height only for that width: give it all of it."""
+        for label in (self.explain, self.later_hint):
+            label.setMinimumHeight(label.heightForWidth(TEXT_WIDTH))

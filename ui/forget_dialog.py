@@ -46,7 +46,7 @@ class ForgetDialog(QDialog):
         self.since, self.until, self.label = since, until, label
         self.setWindowTitle("Forget a time range")
         self.setObjectName("forgetDialog")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         self.title = QLabel(f"Forget everything from {label}?")
         self.title.setObjectName("detailTitle")
         self.title.setWordWrap(True)
@@ -79,6 +79,8 @@ class ForgetDialog(QDialog):
 
     def ask(self) -> None:
         """Show the dialog and ask for the dry run."""
+        self.resize(self.minimumWidth(), self.height())
+        self._fit()
         self.show()
         self.raise_()
         self.preview_requested.emit(self.since, self.until)
@@ -95,6 +97,14 @@ class ForgetDialog(QDialog):
         items = "".join(f"<li>{line}</li>" for line in plan.lines)
         self.details.setText(f"This deletes:<ul>{items}</ul>")
         self.forget_button.setEnabled(True)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to show every line (a word-wrapped label reports its height only for a given width)."""
+        width = self.width() - 24
+        for label in (self.title, self.details, self.note):
+            label.setMinimumHeight(label.heightForWidth(width))
+        self.adjustSize()
 
     @Slot(object)
     def on_forgotten(self, plan: ForgetPlan) -> None:

@@ -10,6 +10,7 @@ from ui.passphrase_strength import estimate
 from ui.viewmodels import SetupInfo
 
 MIN_LENGTH = 8
+TEXT_WIDTH = 600
 LOST_WARNING = (
     "<p><b>If you forget this passphrase, your memory is lost.</b> It is the only key: nobody can reset "
     "or recover it, not even with access to this computer. Write it down and keep it somewhere safe.</p>"
@@ -61,7 +62,7 @@ class UnlockPage(QWidget):
 
     def _layout(self) -> None:
         box = QWidget()
-        box.setFixedWidth(620)
+        box.setFixedWidth(TEXT_WIDTH + 20)
         form = QFormLayout()
         self.passphrase_label = QLabel("Passphrase")
         self.confirm_label = QLabel("Confirm")
@@ -127,6 +128,7 @@ class UnlockPage(QWidget):
             self.unlock_requested.emit("")
         self._on_typed()
         self._report_field()
+        self._fit()
 
     @Slot(str)
     def on_locked(self, reason: str) -> None:
@@ -159,6 +161,12 @@ class UnlockPage(QWidget):
         if needs_passphrase:
             self.passphrase.setFocus()
         self._report_field()
+        self._fit()
+
+    def _fit(self) -> None:
+        """A word-wrapped label in a fixed-width box reports its height only for that width: give it all of it."""
+        for label in (self.explain, self.strength, self.status):
+            label.setMinimumHeight(label.heightForWidth(TEXT_WIDTH) if label.text() else 0)
 
     def _on_show_text(self, shown: bool) -> None:
         mode = QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password
@@ -185,6 +193,7 @@ class UnlockPage(QWidget):
         if self.creating_passphrase:
             strength = estimate(text) if text else None
             self.strength.setText(strength.describe() if strength else "")
+            self.strength.setMinimumHeight(self.strength.heightForWidth(TEXT_WIDTH - 100) if strength else 0)
             same = text == self.confirm.text()
             strong_enough = strength is not None and strength.acceptable and len(text) >= MIN_LENGTH
             self.button.setEnabled(bool(text) and same and strong_enough)
