@@ -66,14 +66,10 @@ class RunHandler:
         if not isinstance(since, str) or not isinstance(until, str):
             return {"ok": False, "error": "forget needs since and until (ISO-8601)", "code": 2}
 
-        def job() -> Any:
-            forget = getattr(self.services, "forget_range", None)
-            if forget is not None:  # the app's own forget also tells capture and refreshes the window
-                return forget(since, until, dry_run)
-            store = self.services.store
-            if store is None:
-                raise UserFacingError("the desktop app's memory was closed")
-            return store.forget_range(since, until, dry_run=dry_run)
+        def job() -> Any:  # the app's forget also drops frames of the range in OCR and refreshes the window
+            if self.services.store is None:
+                raise UserFacingError("the desktop app's memory was locked; unlock it and run the command again")
+            return self.services.forget_range(since, until, dry_run)
 
         try:
             report = self.engine.submit(job).result()

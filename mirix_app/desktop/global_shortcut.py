@@ -16,6 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 from ctypes import POINTER, c_char_p, c_int, c_ubyte, c_uint, c_ulong, c_void_p
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -185,4 +186,16 @@ class GlobalPauseShortcut(QObject):
             self._grab = None
 
 
-__all__ = ["SHORTCUT_TEXT", "GlobalPauseShortcut", "X11KeyGrab", "unavailable_reason"]
+def install_pause_shortcut(app: Any, gui: Any) -> GlobalPauseShortcut:
+    """Ctrl+Alt+P toggles capture even while another app has the focus, where the platform allows; else say so."""
+    shortcut = GlobalPauseShortcut(app)
+    active = shortcut.start()
+    if active:
+        shortcut.activated.connect(gui.bridges.capture.on_toggle_pause)
+        app.aboutToQuit.connect(shortcut.stop)
+    gui.window.capture.set_shortcut_note(active, shortcut.reason or "")
+    gui.window.capture_choice.global_shortcut = active
+    return shortcut
+
+
+__all__ = ["SHORTCUT_TEXT", "GlobalPauseShortcut", "X11KeyGrab", "install_pause_shortcut", "unavailable_reason"]

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from mirix_app.desktop import autostart, smoke
-from mirix_app.desktop.global_shortcut import GlobalPauseShortcut
 from mirix_app.desktop.single_instance import SingleInstance, bring_to_front, is_running, notify_running, socket_name
 from stores.memory_store import ensure_private_dir
 from stores.owner_lock import OwnerLock, read_owner
@@ -73,21 +72,9 @@ def integrate(app: Any, gui: Any, instance: SingleInstance | None, start_at_logi
         app.aboutToQuit.connect(instance.close)
     if QSystemTrayIcon.isSystemTrayAvailable():
         app.setQuitOnLastWindowClosed(False)
-    _pause_from_anywhere(app, gui)
     if start_at_login is not None:
         try:
             autostart.sync(start_at_login)
         except OSError as error:
             log.warning("start at login: %s", error)
     smoke.install(gui.window, app.quit)
-
-
-def _pause_from_anywhere(app: Any, gui: Any) -> None:
-    """Ctrl+Alt+P toggles capture even while another app has the focus, where the platform allows; else say so."""
-    shortcut = GlobalPauseShortcut(app)
-    active = shortcut.start()
-    if active:
-        shortcut.activated.connect(gui.bridges.capture.on_toggle_pause)
-        app.aboutToQuit.connect(shortcut.stop)
-    gui.window.capture.set_shortcut_note(active, shortcut.reason or "")
-    gui.window.capture_choice.global_shortcut = active

@@ -71,6 +71,7 @@ def run_gui(data_dir: Path, serve: Serve | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from mirix_app.desktop.global_shortcut import install_pause_shortcut
     from mirix_app.desktop.integration import claim_instance, integrate
 
     app: Any = QApplication.instance() or QApplication(sys.argv[:1])
@@ -82,6 +83,7 @@ def run_gui(data_dir: Path, serve: Serve | None = None) -> int:
         return 0
     gui = build_gui(data_dir, qt_app=app)
     integrate(app, gui, instance, getattr(gui.services.session.settings, "start_at_login", None))
+    install_pause_shortcut(app, gui)
     gui.window.show()
     gui.tray.show()
     log.info("window shown")

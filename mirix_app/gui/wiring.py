@@ -162,6 +162,11 @@ def _connect_trust(bridges: Bridges, window: MainWindow, tray: TrayIcon, auto_lo
     session.locked.connect(window.on_locked)
     session.locked.connect(tray.on_locked)
     if auto_lock is not None:
+        if not auto_lock.can_tell:
+            window.settings.lock_note.setText(
+                window.settings.lock_note.text() + " This desktop reports neither idle time nor the screen lock, "
+                "so the app cannot lock itself here."
+            )
         session.unlocked.connect(auto_lock.arm)
         auto_lock.lock_due.connect(session.on_lock)
         bridges.settings.settings_loaded.connect(
