@@ -80,7 +80,7 @@ def test_forget_is_a_client_of_the_running_app(qtbot, tmp_path: Path, runtime: P
     env = {k: v for k, v in cli_env(runtime).items() if k != "MIRIX_PASSPHRASE"}  # the key never crosses
     gui = open_app(qtbot, data_dir, capture=True)
     unlock(qtbot, gui)
-    gui.bridge.stop()
+    gui.bridges.stop()
     instance = claim_instance(data_dir, [])
     assert instance is not None
     instance.run_handler = RunHandler(gui.engine, gui.services)
