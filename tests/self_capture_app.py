@@ -80,15 +80,31 @@ def main() -> int:
 
         check()
 
+    base: dict = {}
+
+    def mark_then(then) -> None:
+        """Once no frame is in OCR, count from here (a frame taken before the app had the focus is not this phase's)."""
+        if loop().backlog:
+            QTimer.singleShot(100, lambda: mark_then(then))
+            return
+        snap = loop().status.snapshot()
+        base.update(kept=snap.kept, dropped=dict(snap.dropped), frames=len(frames()))
+        then()
+
     def record(phase: str) -> None:
         snap = loop().status.snapshot()
-        result[phase] = {"focused_pid": reader.current().pid, "kept": snap.kept, "dropped": snap.dropped}
-        result[phase]["frames"] = len(frames())
+        dropped = {k: v - base.get("dropped", {}).get(k, 0) for k, v in snap.dropped.items()}
+        result[phase] = {
+            "focused_pid": reader.current().pid,
+            "kept": snap.kept - base.get("kept", 0),
+            "dropped": {k: v for k, v in dropped.items() if v},
+            "frames": len(frames()) - base.get("frames", 0),
+        }
 
     def phase_window() -> None:
         window.activateWindow()
         window.raise_()
-        QTimer.singleShot(500, lambda: after_ticks(TICKS, after_window))
+        QTimer.singleShot(500, lambda: mark_then(lambda: after_ticks(TICKS, after_window)))
 
     def after_window() -> None:
         record("window")
@@ -98,7 +114,7 @@ def main() -> int:
         box.show()
         box.activateWindow()
         result["dialog_box"] = box
-        QTimer.singleShot(500, lambda: after_ticks(TICKS, after_dialog))
+        QTimer.singleShot(500, lambda: mark_then(lambda: after_ticks(TICKS, after_dialog)))
 
     def after_dialog() -> None:
         record("dialog")
