@@ -86,7 +86,9 @@ def _secrets_to_withhold(ctx: ChatContext) -> tuple[list[str], dict[str, str]]:
     hidden, shown = [], {}
     for vault_id, sensitivity, _ in ctx.store.vault_entries():
         value = ctx.store.reveal(vault_id)
-        if sensitivity == "low" or (sensitivity == "medium" and ctx.allow_medium_vault):
+        if ctx.withhold_vault:
+            hidden.append(value)
+        elif sensitivity == "low" or (sensitivity == "medium" and ctx.allow_medium_vault):
             shown[vault_id] = value
         else:
             hidden.append(value)
@@ -150,6 +152,9 @@ def build_chat_graph(model: Any | None) -> Any:
         scrub = Redactor(known_values=tuple(hidden))
         local = ctx.profile.local and model is not None
         hits = _find(ctx, state["question"], analysis, min(ctx.k, LOCAL_K) if local else ctx.k)
+        if ctx.withhold_vault:
+            unlisted = {vault_id for vault_id, sensitivity, _ in ctx.store.vault_entries() if sensitivity == "high"}
+            hits = [h for h in hits if not (h.type == "knowledge_vault" and h.id in unlisted)]
         chars = LOCAL_ITEM_CHARS if local else ITEM_CHARS
         items = [_item(n, h, scrub.redact(_hit_text(ctx, h, shown)), chars) for n, h in enumerate(hits, 1)]
         core = [scrub.redact(f"{b['label']}: {b['value']}") for b in ctx.store.memories.list_recent("core", 20)]
@@ -179,6 +184,8 @@ def build_chat_graph(model: Any | None) -> Any:
 
     def remember(state: ChatState, runtime: Runtime[ChatContext]) -> dict[str, Any]:
         ctx = runtime.context
+        if not state.get("keep_thread", True):  # a read-only caller: nothing is written
+            return {"thread_id": state.get("thread_id") or ""}
         thread_id = state.get("thread_id") or ctx.threads.create(state["question"][:80])
         ctx.threads.add_message(thread_id, "user", state["question"])
         ctx.threads.add_message(thread_id, "assistant", state["answer"], state.get("citations") or [])
@@ -306,12 +313,23 @@ class Chat:
         thread_id: str | None = None,
         on_token: Callable[[str], None] | None = None,
         remember: bool = True,
+        keep_thread: bool = True,
     ) -> ChatAnswer:
-        """Answer ``question`` (continuing ``thread_id`` if given); tokens go to ``on_token`` as they arrive."""
+        """Answer ``question`` (continuing ``thread_id`` if given); tokens go to ``on_token`` as they arrive.
+
+        ``remember`` keeps the question as an observation; ``keep_thread`` False writes nothing at all
+        (no thread, no observation: a read-only caller).
+        """
         history = []
         if thread_id:
             history = [{"role": m["role"], "content": m["content"]} for m in self.context.threads.messages(thread_id)]
         context = dataclasses.replace(self.context, on_token=on_token)
-        state = {"question": question, "thread_id": thread_id or "", "history": history, "remember": remember}
+        state = {
+            "question": question,
+            "thread_id": thread_id or "",
+            "history": history,
+            "remember": remember and keep_thread,
+            "keep_thread": keep_thread,
+        }
         out = self.graph.invoke(state, context=context)
         return ChatAnswer(out["answer"], out.get("citations") or [], out["thread_id"], out["mode"], out["analysis"])

@@ -29,7 +29,11 @@ class MemorizeContext:
 
 @dataclass
 class ChatContext:
-    """What the chat graph's nodes may use; ``on_token`` receives the answer while it streams."""
+    """What the chat graph's nodes may use; ``on_token`` receives the answer while it streams.
+
+    ``withhold_vault`` (answers for other assistants): no knowledge-vault value reaches the model or the
+    answer, whatever its sensitivity, and high-sensitivity entries are left out altogether.
+    """
 
     store: MemoryStore
     threads: ChatThreads
@@ -37,6 +41,7 @@ class ChatContext:
     on_token: Callable[[str], None] | None = None
     k: int = 8
     allow_medium_vault: bool = False
+    withhold_vault: bool = False
     now: Callable[[], object] | None = field(default=None)
     profile: LLMProfile = field(default_factory=LLMProfile)
     capabilities: CapabilityMemory = field(default_factory=CapabilityMemory)

@@ -39,6 +39,7 @@ class ChatState(TypedDict, total=False):
     thread_id: str
     history: list[dict[str, str]]
     remember: bool
+    keep_thread: bool
     analysis: dict[str, Any]
     items: list[dict[str, Any]]
     core: list[str]

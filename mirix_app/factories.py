@@ -60,14 +60,19 @@ def load_app_settings(data_dir: Path) -> Settings:
     return load_settings(data_dir)
 
 
-def open_store(data_dir: Path, settings: Settings, passphrase: str | None) -> MemoryStore:
-    """Unlock the data dir's memory with the keyring or the passphrase and open its stores."""
+def open_store(
+    data_dir: Path, settings: Settings, passphrase: str | None, embedder: TextEmbedder | None = None
+) -> MemoryStore:
+    """Unlock the data dir's memory with the keyring or the passphrase and open its stores.
+
+    ``embedder``: one already loaded (a process that opens the memory again keeps its model), else the settings'.
+    """
     os.umask(0o077)
     log.info("opening memory in %s", data_dir)
     return MemoryStore.open(
         data_dir,
         passphrase=passphrase,
-        embedder=make_embedder(settings),
+        embedder=embedder or make_embedder(settings),
         chroma_url=settings.chroma_url or None,
         vector_process=settings.chroma_in_subprocess,
     )
@@ -234,10 +239,13 @@ def make_memorizer(store: MemoryStore, settings: Settings, model: Any = None, ru
     )
 
 
-def make_chat(store: MemoryStore, settings: Settings, model: Any = None, run: Run | None = None) -> Chat:
+def make_chat(
+    store: MemoryStore, settings: Settings, model: Any = None, run: Run | None = None, withhold_vault: bool = False
+) -> Chat:
     """The chat service: the chat graph with the model (or offline answers), threads kept in the database.
 
-    Store calls go through ``run`` like the memorizer's (see ``make_memorizer``).
+    Store calls go through ``run`` like the memorizer's (see ``make_memorizer``). ``withhold_vault``: answers for
+    other assistants (no vault value at all, high-sensitivity entries unlisted).
     """
     from agents.chat_graph import Chat, build_chat_graph
     from agents.context import ChatContext
@@ -251,6 +259,7 @@ def make_chat(store: MemoryStore, settings: Settings, model: Any = None, run: Ru
             store.chat_threads(),
             make_llm_caller(store, settings),
             allow_medium_vault=settings.llm.allow_medium_vault_in_prompts,
+            withhold_vault=withhold_vault,
             profile=make_llm_profile(settings),
             capabilities=make_capabilities(store.data_dir),
         ),

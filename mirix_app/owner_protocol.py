@@ -3,16 +3,24 @@
 A client connects to the user-only Unix socket of a data dir and sends one request line::
 
     {"v": 1, "op": "hello" | "activate" | "run" | "forget", ...}
+    {"v": 2, "op": "query", "query": "search_memory", "args": {...}, "client": "claude-ai"}
 
 ``run`` carries a command line (``argv``, ``cwd``); ``forget`` carries ``since``, ``until`` (ISO-8601) and
 ``dry_run``, and answers with the forget report (what the range holds, or what was deleted), so the client can
-print it and ask before deleting. ``hello`` answers with the ``ops`` the owner serves; an owner that predates
-an op answers ``unknown request``.
+print it and ask before deleting. ``query`` is the MCP server's typed request (search, ask, recent activity, one
+memory with its history and sources, core memory, remember). ``hello`` answers with the ``ops`` the owner serves
+and its ``protocol`` version; an owner that predates an op answers ``unknown request``.
 
-The owner answers with zero or more event lines (``{"v": 1, "event": "out" | "err", "text": ...}``: what the
-command prints) and one final line, ``{"v": 1, "ok": true, "result": ...}`` or
-``{"v": 1, "ok": false, "error": "...", "code": 3}``. Keys and passphrases never cross the socket: the owner
-has unlocked the memory itself, and a request carries only the command line and the client's working dir.
+The owner answers with zero or more event lines (``{"v": 2, "event": "out" | "err", "text": ...}``: what the
+command prints) and one final line, ``{"v": 2, "ok": true, "result": ...}`` or
+``{"v": 2, "ok": false, "error": "...", "code": 3}`` (``"retry": true`` when the client should wait and ask
+again; ``"locked": true`` when the owner's memory is locked). Keys and passphrases never cross the socket: the
+owner has unlocked the memory itself, and a request carries only the command line and the client's working dir,
+or a named query and its arguments.
+
+Versions: 1 has ``hello``, ``activate``, ``run`` and ``forget``; 2 adds ``query``. A client sends the lowest
+version that has its op, so an owner of either version serves every request it can; an owner that is too old
+for a request answers "protocol version 2 not supported".
 """
 
 from __future__ import annotations
@@ -33,8 +41,9 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-VERSION = 1
-OPS = ("hello", "activate", "run", "forget")
+VERSION = 2
+OP_SINCE = {"hello": 1, "activate": 1, "run": 1, "forget": 1, "query": 2}  # the protocol version of each op
+OPS = tuple(OP_SINCE)
 MAX_LINE = 1024 * 1024
 
 Send = Callable[[dict[str, Any]], None]
@@ -74,6 +83,22 @@ def encode(message: dict[str, Any]) -> bytes:
     return (json.dumps({"v": VERSION, **message}) + "\n").encode("utf-8")
 
 
+def version_for(op: str) -> int:
+    """The protocol version a client sends with ``op``: the one that introduced it."""
+    return OP_SINCE.get(op, VERSION)
+
+
+def refusal(request: dict[str, Any]) -> dict[str, Any] | None:
+    """The owner's answer to a request of a version or op it does not serve, else None."""
+    version = request.get("v")
+    if not isinstance(version, int) or not 1 <= version <= VERSION:
+        return {"ok": False, "error": f"protocol version {version} not supported", "code": 3}
+    op = str(request.get("op"))
+    if OP_SINCE.get(op, 1) > version:
+        return {"ok": False, "error": f"{op!r} needs protocol version {OP_SINCE[op]}", "code": 2}
+    return None
+
+
 def decode(line: bytes) -> dict[str, Any]:
     try:
         message = json.loads(line.decode("utf-8"))
@@ -103,10 +128,7 @@ class _Connection(socketserver.StreamRequestHandler):
 
         try:
             request = decode(line)
-            if request.get("v") != VERSION:
-                final = {"ok": False, "error": f"protocol version {request.get('v')} not supported", "code": 3}
-            else:
-                final = self.server.handler(request, send)
+            final = refusal(request) or self.server.handler(request, send)
         except ProtocolError as error:
             final = {"ok": False, "error": str(error), "code": 2}
         except Exception as error:  # noqa: BLE001 - a bug in a handler: answer, keep serving
@@ -159,13 +181,17 @@ class OwnerServer:
         return self._server is not None
 
     def close(self) -> None:
-        """Stop accepting; requests already answering finish on their own threads."""
+        """Stop accepting; requests already answering finish on their own threads.
+
+        The socket file goes first: a client arriving meanwhile finds nobody (and waits for the owner lock)
+        instead of a connection that is reset while the listener shuts down.
+        """
         if self._server is None:
             return
-        self._server.shutdown()
-        self._server.server_close()
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path)
+        self._server.shutdown()
+        self._server.server_close()
         self._server = None
         self._thread = None
 
@@ -210,7 +236,7 @@ def request(
     with sock:
         sock.settimeout(timeout)
         try:
-            sock.sendall(encode(message))
+            sock.sendall(encode({"v": version_for(str(message.get("op"))), **message}))
             reader = sock.makefile("rb")
             for line in reader:
                 answer = decode(line)

@@ -94,6 +94,14 @@ class StoreLookups:
         """(id, sensitivity, caption) of every knowledge-vault entry (never the secret)."""
         return memory_lookup.vault_entries(self._db)
 
+    def kind_of(self, item_id: str) -> str | None:
+        """The memory type (or ``observation``) of the item with this id; None when nothing has that id."""
+        return memory_lookup.kind_of(self._db, item_id)
+
+    def apps_between(self, start: float, end: float) -> list[tuple[str | None, int]]:
+        """(app, how many observations) kept in [start, end) (epochs), busiest first."""
+        return memory_lookup.apps_between(self._db, start, end)
+
     def recent_done_texts(self, before_epoch: float, limit: int = 50) -> list[str]:
         """Texts of the latest observations already memorized before a moment."""
         return memory_lookup.recent_done_texts(self._db, before_epoch, limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from stores.memory_types import memory_type
+from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type
 
 
 def ids_with_field(db: sqlite_utils.Database, type_name: str, field: str, value: str, limit: int = 5) -> list[str]:
@@ -31,3 +31,23 @@ def recent_done_texts(db: sqlite_utils.Database, before_epoch: float, limit: int
         [before_epoch, limit],
     ).fetchall()
     return [r[0] or "" for r in rows]
+
+
+def kind_of(db: sqlite_utils.Database, item_id: str) -> str | None:
+    """The memory type (or ``observation``) of the item with this id, or None when no such item exists."""
+    for mtype in MEMORY_TYPES.values():
+        if db.execute(f"SELECT 1 FROM {mtype.table} WHERE id = ?", [item_id]).fetchone() is not None:
+            return mtype.name
+    if db.execute("SELECT 1 FROM observation WHERE id = ?", [item_id]).fetchone() is not None:
+        return OBSERVATION
+    return None
+
+
+def apps_between(db: sqlite_utils.Database, start: float, end: float) -> list[tuple[str | None, int]]:
+    """(app, how many observations) kept in [start, end), busiest first."""
+    rows = db.execute(
+        "SELECT app, count(*) AS n FROM observation WHERE time_epoch >= ? AND time_epoch < ? "
+        "GROUP BY app ORDER BY n DESC, app",
+        [start, end],
+    ).fetchall()
+    return [(r[0], int(r[1])) for r in rows]

@@ -55,6 +55,7 @@ class SearchHit:
     sources: list[str] = field(default_factory=list)
     time: str | None = None
     observation_ids: list[str] = field(default_factory=list)
+    app: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -366,7 +367,7 @@ class MemoryStore(StoreLookups):
             obs_ids, text = record["sources"], mtype.display(record)
             time = record.get(mtype.time_field) if mtype.time_field else record.get("updated_at")
         sources = [record["source_id"]] if kind == OBSERVATION else self.source_ids(obs_ids)
-        return SearchHit(kind, record["id"], score, text, sources, time, list(obs_ids))
+        return SearchHit(kind, record["id"], score, text, sources, time, list(obs_ids), record.get("app"))
 
     def source_ids(self, observation_ids: Sequence[str]) -> list[str]:
         """The original source ids (message id, frame id) of observations, in the given order."""

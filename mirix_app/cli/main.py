@@ -196,6 +196,12 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return run_gui(args.data_dir, serve=RunHandler)
 
 
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from mirix_app.mcp.server import serve
+
+    return serve(args.data_dir, allow_write=args.allow_write)
+
+
 def positive_int(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
     try:
@@ -258,6 +264,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
     p = sub.add_parser("reindex", help="rebuild the vector index from the encrypted database (with progress)")
     p.set_defaults(func=cmd_reindex)
+    p = sub.add_parser(
+        "mcp",
+        help="serve the memory to other assistants over the Model Context Protocol (stdio; read-only by default)",
+        description="Speak MCP on stdin/stdout for Claude Desktop, Cursor, Zed or any MCP client (never a network "
+        "port). Tools: search_memory, ask_memory, recent_activity, get_memory; resources: the core memory. "
+        "Works through the running desktop app, or opens the memory itself (MIRIX_PASSPHRASE or the OS keyring) "
+        "when the app is not running. Knowledge-vault secrets are never returned.",
+    )
+    p.add_argument(
+        "--allow-write",
+        action="store_true",
+        help="also offer remember(text): notes kept as observations from mcp:<client name>",
+    )
+    p.set_defaults(func=cmd_mcp)
     capture.register(sub)
     agents.register(sub)
     forget.register(sub, iso_time)
@@ -273,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     quiet_third_party_logs()
     args.data_dir = (args.data_dir or default_data_dir()).expanduser()
-    if getattr(args, "func", cmd_gui) is cmd_gui:
+    if getattr(args, "func", cmd_gui) in (cmd_gui, cmd_mcp):  # they own the data dir, or use its owner, themselves
         return run_command(args)
     try:
         return owner_client.run(args, raw, run_command)

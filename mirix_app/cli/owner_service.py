@@ -1,4 +1,4 @@
-"""The desktop app's answer to CLI clients: run their command on the engine thread against its open store."""
+"""The desktop app's answer to its clients: a CLI command line or an MCP server's query, run on the engine thread."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from mirix_app.cli import output, owner_client
 from mirix_app.engine import EngineStopped
+from mirix_app.mcp.query_handler import QueryHandler
 from mirix_app.owner_protocol import Send
 from stores.errors import UserFacingError
 from stores.gated_store import gated
@@ -16,18 +17,26 @@ MODEL_COMMANDS = frozenset({"ask", "memorize"})
 NOT_SERVED = {
     "gui": "The desktop app is already running.",
     "capture": "The desktop app is running and captures the screen itself; use its capture controls.",
+    "mcp": "mirix-app mcp runs on its own and uses the desktop app by itself; start it directly.",
 }
 
 
 class RunHandler:
-    """Runs a client's command as one engine job (a model command: each store call as one), streaming its output."""
+    """Runs a client's command as one engine job (a model command: each store call as one), streaming its output.
+
+    An MCP server's ``query`` requests go to a ``QueryHandler`` on the same engine and store.
+    """
 
     def __init__(self, engine: Any, services: Any) -> None:
         self.engine = engine
         self.services = services
+        self.queries = QueryHandler(engine, lambda: services.store, services.data_dir)
 
     def __call__(self, request: dict[str, Any], send: Send) -> dict[str, Any]:
         from mirix_app.cli import main as cli  # late: cli/main.py hands this handler to the desktop app
+
+        if request.get("op") == "query":
+            return self.queries(request, send)
 
         if self.services.store is None:
             return {"ok": False, "retry": True, "error": "unlock the memory in the desktop app's window"}

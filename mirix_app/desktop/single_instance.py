@@ -3,7 +3,8 @@
 The running app listens on a local socket (a Unix socket in the user's private runtime dir) that only this
 user can open; it is never a network port. It speaks the owner protocol (``owner_protocol``): a later launch
 sends ``activate`` and exits, and the app emits ``activated`` and brings its window to the front; CLI
-commands send ``run`` (or ``forget``) and are answered by the handler the app installs once its engine exists.
+commands send ``run`` (or ``forget``) and the MCP server sends ``query``; all are answered by the handler the
+app installs once its engine exists.
 """
 
 from __future__ import annotations
@@ -66,13 +67,26 @@ class SingleInstance(QObject):
         """Runs on the socket's thread: answers at once; the signal is queued to the GUI thread."""
         op = request.get("op")
         if op == "hello":
-            return {"ok": True, "result": {"pid": os.getpid(), "role": "gui", "ops": list(owner_protocol.OPS)}}
+            return {
+                "ok": True,
+                "result": {
+                    "pid": os.getpid(),
+                    "role": "gui",
+                    "ops": list(owner_protocol.OPS),
+                    "protocol": owner_protocol.VERSION,
+                },
+            }
         if op == "activate":
             self.activated.emit([str(a) for a in request.get("args", [])])
             return {"ok": True, "result": None}
-        if op in ("run", "forget"):
+        if op in ("run", "forget", "query"):
             if self.run_handler is None:
-                return {"ok": False, "error": "The desktop app is still starting; try again in a moment.", "code": 3}
+                return {
+                    "ok": False,
+                    "retry": op == "query",
+                    "error": "The desktop app is still starting; try again in a moment.",
+                    "code": 3,
+                }
             return self.run_handler(request, send)
         return {"ok": False, "error": f"unknown request {op!r}", "code": 2}
 

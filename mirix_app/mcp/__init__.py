@@ -1,0 +1,1 @@
+"""The MCP server: the memory for other assistants (Claude Desktop, Cursor, Zed, ...) over stdio; read-only."""
