@@ -1,6 +1,7 @@
 """search_memory latency (p50/p95) over MCP stdio at N stored items: what an assistant waits for each call.
 
-One command: ``.venv/bin/python bench/mcp_latency.py`` (10k items, LoCoMo vocabulary, 100 queries, k=10).
+One command: ``.venv/bin/python bench/mcp_latency.py`` (10k items, LoCoMo vocabulary, 100 queries, k=10);
+``--pause 30`` waits between ``initialize`` and the first call, as an assistant would (the model loads meanwhile).
 
 The store is built as in ``bench/search_latency.py`` (LoCoMo turns recombined, hashed bulk vectors, the real MiniLM
 for every query). Then ``mirix-app mcp`` is started by the official MCP SDK's stdio client and each query is one
@@ -69,6 +70,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=10_000)
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--vocabulary", choices=["locomo", "synthetic"], default="locomo")
+    parser.add_argument(
+        "--pause", type=float, default=0.0, help="seconds between initialize and the first call (the model warms up)"
+    )
     parser.add_argument("--out", type=Path, default=BENCH / "results" / "mcp_latency.json")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -98,6 +102,8 @@ def main() -> None:
             started = time.perf_counter()
             owner = stack.enter_context(mcp_session(data_dir, server_env(runtime, True), errlog=errlog))
             results["mcp_initialize_s"] = round(time.perf_counter() - started, 2)
+            time.sleep(args.pause)
+            results["pause_before_first_call_s"] = args.pause
             started = time.perf_counter()
             owner.ok("search_memory", query="warm up: open the memory, load the model", k=10)
             results["mcp_first_call_s"] = round(time.perf_counter() - started, 2)  # opens the store, loads MiniLM

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the installed desktop app:
 #   build (or reuse) dist/mirix-app_*.deb, install it into a scratch root with dpkg, run the installed
-#   launcher (--version, import-chat, search, ask) on a temporary data dir, open the GUI offscreen until
+#   launcher (--version, import-chat, search, ask, mcp) on a temporary data dir, open the GUI offscreen until
 #   its window is visible, quit cleanly, then uninstall, check nothing is left but the user's data,
 #   reinstall and read that data again. Prints the cold-start time to a visible window.
 #   ./packaging/smoke_test.sh            reuse the .deb when it is newer than the sources
@@ -85,6 +85,28 @@ step "mirix-app ask --offline"
 "$APP" ask --offline --no-remember "Where does Lucia live?" >"$S/ask.out" 2>"$S/ask.err" || { cat "$S/ask.err" >&2; fail "ask"; }
 grep -q "Lisbon" "$S/ask.out" || fail "ask did not cite the Lisbon message: $(cat "$S/ask.out")"
 head -3 "$S/ask.out" | sed 's/^/    /'
+
+step "mirix-app mcp (the MCP SDK's stdio client against the bundled server)"
+.venv/bin/python - "$APP" >"$S/mcp.out" 2>"$S/mcp.err" <<'PY' || { cat "$S/mcp.err" >&2; fail "mcp"; }
+import os, sys
+import anyio
+from mcp import ClientSession, StdioServerParameters, stdio_client
+
+async def main():
+    params = StdioServerParameters(command=sys.argv[1], args=["mcp"], env=dict(os.environ))
+    async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
+        await session.initialize()
+        names = sorted(t.name for t in (await session.list_tools()).tools)
+        assert names == ["ask_memory", "get_memory", "recent_activity", "search_memory"], names
+        found = await session.call_tool("search_memory", {"query": "what pet do we have", "k": 3})
+        assert not found.is_error, found.content
+        top = found.structured_content["hits"][0]
+        assert top["source_ids"] == ["m2"], top
+        print("    top hit over MCP:", top["text"])
+
+anyio.run(main)
+PY
+cat "$S/mcp.out"
 
 step "GUI offscreen: visible window, then a clean quit"
 gui_run() {  # prints seconds from exec to the window-visible marker; exit status of the app in $S/gui.rc

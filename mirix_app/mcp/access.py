@@ -76,6 +76,21 @@ class MemoryAccess:
         self._handing_over = False
         self._yield_until = 0.0
 
+    def warm_up(self) -> None:
+        """When nobody owns the memory, load the text embedder in the background (the first query then does not
+        wait for the model); the owner lock is only taken by a query."""
+        from mirix_app.factories import load_app_settings, make_embedder
+
+        if self._embedder is not None or read_keyinfo(self.data_dir) is None or owner_protocol.alive(self.path):
+            return
+        try:
+            embedder = make_embedder(load_app_settings(self.data_dir))
+        except Exception as error:  # noqa: BLE001 - a broken settings file is reported by the first query
+            log.warning("not loading the text embedder ahead of time: %s", error)
+            return
+        self._embedder = embedder
+        threading.Thread(target=_load, args=(embedder,), name="mirix-mcp-warm-up", daemon=True).start()
+
     @property
     def owner(self) -> bool:
         """True while this process owns the memory (its store is open here)."""
@@ -226,3 +241,11 @@ class MemoryAccess:
         except Exception as error:  # noqa: BLE001 - exiting anyway; the OS drops the lock with the process
             log.warning("closing the memory: %s", error)
         engine.stop(timeout=5)
+
+
+def _load(embedder: Any) -> None:
+    """Load an embedder's model (a failure shows again, with its reason, when a query needs it)."""
+    try:
+        embedder.embed(["warm up"])
+    except Exception as error:  # noqa: BLE001 - the query that needs the model reports it
+        log.warning("could not load the text embedder ahead of the first query: %s", error)

@@ -176,6 +176,7 @@ def serve(data_dir: Path, allow_write: bool = False) -> int:
     server = build_server(access, allow_write)
     log.info("mirix-app mcp: serving %s over stdio (%s)", data_dir, "read-write" if allow_write else "read-only")
     try:
+        access.warm_up()
         server.run("stdio")
     finally:
         access.close()
