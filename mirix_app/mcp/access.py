@@ -198,12 +198,7 @@ class MemoryAccess:
             return self._here(request) or {"ok": False, "retry": True, "error": "handing the memory over"}
         # the desktop app starting ("activate") or a CLI command ("run"): they come first
         self.hand_over()
-        return {
-            "ok": False,
-            "retry": True,
-            "error": f"mirix-app mcp (pid {os.getpid()}) is handing the memory over",
-            "code": 3,
-        }
+        return {"ok": False, "retry": True, "error": "it is handing the memory over", "code": 3}
 
     def hand_over(self) -> None:
         """Give the memory up soon (after the query in flight): close the socket and the store, release the lock."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -175,6 +176,11 @@ def serve(data_dir: Path, allow_write: bool = False) -> int:
     access = MemoryAccess(data_dir)
     server = build_server(access, allow_write)
     log.info("mirix-app mcp: serving %s over stdio (%s)", data_dir, "read-write" if allow_write else "read-only")
+    if sys.stdin.isatty():
+        sys.stderr.write(
+            "mirix-app mcp speaks the Model Context Protocol on stdin and stdout: add it to an MCP client's config "
+            "(see the README) rather than running it in a terminal. Ctrl-C stops it.\n"
+        )
     try:
         access.warm_up()
         server.run("stdio")
