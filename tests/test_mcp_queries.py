@@ -145,8 +145,35 @@ def test_the_owners_answer_when_locked_or_failing(store, tmp_path: Path) -> None
         handler = QueryHandler(engine, lambda: store, tmp_path)
         answer = handler({"op": "query", "query": "core_memory", "args": {}}, lambda _m: None)
         assert answer == {"ok": True, "result": {"blocks": []}}
+        # a model query runs on the asking thread; its store calls are engine jobs
+        on_engine: list[bool] = []
+        spy = QueryHandler(engine, lambda: _Spy(store, engine, on_engine), tmp_path)
+        asked = spy({"op": "query", "query": "ask_memory", "args": {"question": "any wifi?"}}, lambda _m: None)
+        assert asked["ok"] and asked["result"]["mode"] == "offline"
+        assert on_engine and all(on_engine)
+        gone = QueryHandler(engine, lambda: None, tmp_path, closed=None)
+        assert gone.answer({"query": "search_memory", "args": {"query": "x"}}) is None  # an MCP server: ask anew
+        assert gone({"query": "search_memory", "args": {"query": "x"}}, lambda _m: None)["retry"]
     finally:
         engine.stop()
+
+
+class _Spy:
+    """A store that records whether each call runs on the engine thread."""
+
+    def __init__(self, store, engine, seen: list[bool]) -> None:
+        self._store, self._engine, self._seen = store, engine, seen
+
+    def __getattr__(self, name: str):
+        value = getattr(self._store, name)
+        if not callable(value):
+            return value
+
+        def call(*args, **kwargs):
+            self._seen.append(self._engine.on_thread())
+            return value(*args, **kwargs)
+
+        return call
 
 
 def test_times_and_client_names() -> None:

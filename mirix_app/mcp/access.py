@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import logging
 import os
@@ -25,7 +24,7 @@ from typing import Any
 
 from mirix_app import owner_protocol
 from mirix_app.engine import Engine, EngineStopped
-from mirix_app.mcp.query_handler import answer_query
+from mirix_app.mcp.query_handler import QueryHandler
 from mirix_app.owner_protocol import OwnerServer, ProtocolError
 from stores.errors import KeyUnavailableError, WrongKeyError
 from stores.keys import read_keyinfo
@@ -73,6 +72,7 @@ class MemoryAccess:
         self._store: Any = None
         self._embedder: Any = None  # kept across hand-overs: opening again does not load the model again
         self._server: OwnerServer | None = None
+        self._handler: QueryHandler | None = None
         self._handing_over = False
         self._yield_until = 0.0
 
@@ -136,19 +136,9 @@ class MemoryAccess:
         return self._here(request)
 
     def _here(self, request: dict[str, Any]) -> dict[str, Any] | None:
-        """Answer on this process's engine; None when the memory was handed over meanwhile."""
-        engine = self._engine
-        if engine is None:
-            return None
-
-        def job() -> dict[str, Any] | None:
-            store = self._store
-            return None if store is None else answer_query(store, self.data_dir, request)
-
-        try:
-            return engine.submit(job).result()
-        except (EngineStopped, concurrent.futures.CancelledError):
-            return None
+        """Answer with this process's store; None when the memory was handed over meanwhile."""
+        handler = self._handler
+        return None if handler is None else handler.answer(request)
 
     # -- owning ---------------------------------------------------------------------------------------
     def _become_owner(self) -> bool:
@@ -166,6 +156,7 @@ class MemoryAccess:
                 if self._engine is None:
                     self._engine = Engine("mirix-mcp-engine")
                     self._engine.start()
+                    self._handler = QueryHandler(self._engine, lambda: self._store, self.data_dir, closed=None)
                 settings = load_app_settings(self.data_dir)
                 store = self._engine.call(lambda: open_store(self.data_dir, settings, self.passphrase, self._embedder))
             except WrongKeyError as error:

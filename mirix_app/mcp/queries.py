@@ -18,6 +18,7 @@ from typing import Any
 from agents.offline_answer import elide
 from mirix_app.mcp.withhold import Withheld
 from stores.errors import NotFoundError, UserFacingError
+from stores.gated_store import Run, gated
 from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type, observation_text
 from stores.observations import NewObservation
 from stores.timeutil import normalize_iso, to_epoch, utcnow_iso
@@ -47,8 +48,15 @@ class QueryContext:
     client: str
 
 
-def run_query(store: Any, data_dir: Path, name: str, args: Mapping[str, Any], client: str = "") -> dict[str, Any]:
-    """Answer one named query; the result is cleaned of every vault value and secret before it is returned."""
+def run_query(
+    store: Any, data_dir: Path, name: str, args: Mapping[str, Any], client: str = "", run: Run | None = None
+) -> dict[str, Any]:
+    """Answer one named query; the result is cleaned of every vault value and secret before it is returned.
+
+    ``run``: when given, every store call goes through it (a query run off the owner's engine thread).
+    """
+    if run is not None:
+        store = gated(store, run)
     handler = QUERIES.get(name)
     if handler is None:
         raise QueryError(f"Unknown query {name!r}; this owner answers {', '.join(QUERIES)}.")
