@@ -79,8 +79,11 @@ def mcp_session(
 
 
 def seed_memory(root: Path) -> tuple[Path, dict[str, str]]:
-    """A passphrase-protected data dir: imported chat messages (one with MARKER, one saying LOW_SECRET), a core
-    block, an episode of the last hour and two vault entries (low and high sensitivity)."""
+    """A passphrase-protected data dir with imported messages, a core block, an episode and two vault entries.
+
+    One message holds MARKER, one says LOW_SECRET; the episode is of the last hour; the vault entries are of low and
+    high sensitivity.
+    """
     from datetime import UTC, datetime, timedelta
 
     data_dir = root / "mcp-data"

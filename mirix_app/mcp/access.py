@@ -77,8 +77,10 @@ class MemoryAccess:
         self._yield_until = 0.0
 
     def warm_up(self) -> None:
-        """When nobody owns the memory, load the text embedder in the background (the first query then does not
-        wait for the model); the owner lock is only taken by a query."""
+        """When nobody owns the memory, load the text embedder in the background (the lock waits for a query).
+
+        The first query then waits only for opening the memory, not for the model as well.
+        """
         from mirix_app.factories import load_app_settings, make_embedder
 
         if self._embedder is not None or read_keyinfo(self.data_dir) is None or owner_protocol.alive(self.path):

@@ -238,8 +238,10 @@ def _activity_summary(total: int, shown: int, apps: list[dict[str, Any]]) -> str
 
 
 def get_memory(store: Any, ctx: QueryContext, args: Mapping[str, Any]) -> dict[str, Any]:
-    """One memory with its fields, version history and source observations; or an observation (by its id or
-    source id) with the memories made from it."""
+    """One memory with its fields, history and source observations, or one observation with what was made from it.
+
+    ``id`` is a memory id, an observation id or a source id (a chat message id or frame id).
+    """
     wanted = _text(args, "id")
     item_id, kind = wanted, store.kind_of(wanted)
     if kind is None:
