@@ -173,6 +173,8 @@ class HybridSearcher:
             limit = self.weights.max_vector_distance
             near = {(h.kind, h.item_id): 1.0 - h.distance for h in pending.result() if h.distance <= limit}
             vector = scaled(near, low=1.0 - limit)
+            for key in self._index.awaiting_vectors([key for key in text if key not in vector]):
+                vector[key] = text[key]  # not embedded yet (just written): its text match stands in, not a zero
         times.update(self._index.times([key for key in vector if key not in times]))
         w = self.weights
         own = {key: w.text * text.get(key, 0.0) + w.vector * vector.get(key, 0.0) for key in {*text, *vector}}

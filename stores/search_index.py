@@ -250,6 +250,22 @@ class SearchIndex:
             [kind, item_id, op, utcnow_iso()],
         )
 
+    def awaiting_vectors(self, keys: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Those of ``keys`` whose vector is still waiting in the outbox (just written, not yet embedded)."""
+        if not keys or self._db.execute("SELECT 1 FROM vector_outbox LIMIT 1").fetchone() is None:
+            return set()
+        wanted = set(keys)
+        ids = list({item_id for _, item_id in wanted})
+        found: set[tuple[str, str]] = set()
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT kind, item_id FROM vector_outbox WHERE op = 'upsert' AND item_id IN ({marks})", chunk
+            )
+            found.update(key for key in rows if tuple(key) in wanted)
+        return {tuple(key) for key in found}  # type: ignore[misc]
+
     def is_indexed(self, kind: str, item_id: str) -> bool:
         row = self._db.execute("SELECT 1 FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id]).fetchone()
         return row is not None
