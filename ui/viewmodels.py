@@ -136,6 +136,8 @@ class GraphNode:
     x: float
     y: float
     focused: bool = False
+    text: str = ""  # the full text (tooltip and preview); ``label`` is its short form
+    when: str = ""
 
 
 @dataclass(frozen=True)

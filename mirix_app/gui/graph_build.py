@@ -12,12 +12,17 @@ import numpy as np
 
 from stores.memory_types import MEMORY_TYPES
 from stores.timeutil import to_epoch
+from ui.text_fit import elide_words
 from ui.viewmodels import GraphData, GraphEdge, GraphNode
 
 NAME = re.compile(r"\b[A-Z][a-zA-Z0-9]{2,}\b")
 STOP = {"The", "This", "That", "And", "For", "With", "From", "User", "Here", "What", "When", "Opened", "Read"}
 MAX_NAME_FANOUT = 6  # a name shared by more memories than this links nothing (it is a hub, not a clue)
 TIME_GAP_S = 2 * 3600
+LABEL_CHARS = 34  # a node's label, cut at a word boundary (the full text is its tooltip and preview)
+TEXT_CHARS = 400
+BASE_SCALE = 420.0  # half the width of the laid-out graph for up to BASE_NODES nodes; more nodes get more room
+BASE_NODES = 40
 
 
 def names_of(text: str) -> set[str]:
@@ -98,6 +103,7 @@ def node_records(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
                 "type": record["type"],
                 "id": record["id"],
                 "label": text,
+                "when": str(when or "")[:16].replace("T", " "),
                 "sources": list(record.get("sources") or []),
                 "names": names_of(text if record["type"] != "knowledge_vault" else record.get("caption", "")),
                 "epoch": to_epoch(when) if when else None,
@@ -106,8 +112,13 @@ def node_records(records: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def layout_scale(n: int) -> float:
+    """Half-width of the layout: constant area per node, so labels keep room as the graph grows."""
+    return BASE_SCALE * max(1.0, float(np.sqrt(n / BASE_NODES)))
+
+
 def build_graph(
-    records: Sequence[Mapping[str, Any]], focus: Sequence[str] = (), title: str = "", scale: float = 420.0
+    records: Sequence[Mapping[str, Any]], focus: Sequence[str] = (), title: str = "", scale: float | None = None
 ) -> GraphData:
     """Lay out the records; with ``focus`` ids, keep only those and their direct neighbours."""
     nodes = node_records(records)
@@ -118,10 +129,19 @@ def build_graph(
         index = {old: new for new, old in enumerate(sorted(keep))}
         nodes = [nodes[i] for i in sorted(keep)]
         edges = [GraphEdge(index[e.a], index[e.b], e.kind) for e in edges if e.a in index and e.b in index]
-    pos = spring_layout(len(nodes), [(e.a, e.b) for e in edges]) * scale
+    pos = spring_layout(len(nodes), [(e.a, e.b) for e in edges]) * (scale or layout_scale(len(nodes)))
     focused = set(focus)
     out = [
-        GraphNode(n["type"], n["id"], n["label"][:80], float(x), float(y), n["id"] in focused)
+        GraphNode(
+            n["type"],
+            n["id"],
+            elide_words(n["label"], LABEL_CHARS),
+            float(x),
+            float(y),
+            n["id"] in focused,
+            text=elide_words(n["label"], TEXT_CHARS),
+            when=n["when"],
+        )
         for n, (x, y) in zip(nodes, pos, strict=True)
     ]
     return GraphData(out, edges, title)

@@ -102,8 +102,8 @@ def _connect_explore(bridges: Bridges, window: MainWindow) -> None:
     graph, timeline, bridge = window.graph, window.timeline, bridges.explore
     graph.graph_requested.connect(bridge.on_graph)
     bridge.graph_ready.connect(graph.on_graph)
-    graph.node_clicked.connect(window.show_memory)
-    graph.node_clicked.connect(bridges.memories.on_open)
+    graph.open_requested.connect(window.show_memory)
+    graph.open_requested.connect(bridges.memories.on_open)
     timeline.day_requested.connect(bridge.on_timeline)
     bridge.timeline_ready.connect(timeline.on_day)
     timeline.frame_requested.connect(bridge.on_frame)
