@@ -161,6 +161,7 @@ def test_timeline_shows_the_days_frames_and_what_came_of_them(qtbot, gui):
         gui.window.tabs.setCurrentWidget(timeline)
     frames = [i for i in timeline.strip.items if i.kind == "frame"]
     assert len(frames) == 3 and any(i.kind == "event" for i in timeline.strip.items)
+    timeline.zoom_box.activated.emit(0)  # "Whole day": the timeline opens at now, the demo day began earlier
     x = timeline.strip._x(frames[0].start_s)
     with qtbot.waitSignal(gui.bridges.explore.produced_ready, timeout=10000):
         qtbot.mouseClick(timeline.strip, LEFT, pos=timeline.strip.rect().topLeft() + _point(x, 80))
