@@ -104,6 +104,7 @@ def _item(n: int, hit: Any, text: str, chars: int) -> dict[str, Any]:
         "text": elide(text, chars),
         "sources": list(hit.sources),
         "observation_ids": list(hit.observation_ids),
+        "origin": hit.origin,
     }
 
 

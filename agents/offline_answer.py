@@ -41,7 +41,14 @@ def when_seen(value: Any) -> str:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return str(value)[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()  # the user's local time
     return f"{moment:%a} {moment.day} {moment:%b %Y, %H:%M}"
+
+
+def where_and_when(item: dict[str, Any]) -> str:
+    """Where and when an item was seen or said ("Firefox, Mon 8 May 2023, 13:56"), or ''."""
+    return ", ".join(p for p in (item.get("origin") or "", when_seen(item.get("time"))) if p)
 
 
 def best_sentence(question: str, items: Sequence[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
@@ -60,14 +67,12 @@ def best_sentence(question: str, items: Sequence[dict[str, Any]]) -> tuple[str, 
 
 
 def _source_label(item: dict[str, Any]) -> str:
-    sources = [s for s in item.get("sources") or [] if s]
-    seen = when_seen(item.get("time"))
-    parts = [p for p in (seen, ", ".join(sources[:2]) + (" …" if len(sources) > 2 else "")) if p]
-    return f" ({'; '.join(parts)})" if parts else ""
+    where = where_and_when(item)
+    return f" ({where})" if where else ""
 
 
 def offline_answer(question: str, items: Sequence[dict[str, Any]], note: str = "") -> str:
-    """A lead line with the best sentence and when it was seen, then every item grouped by kind."""
+    """A lead line with the best sentence and where and when it was seen, then every item grouped by kind."""
     head = note + "\n" if note else ""
     if not items:
         return head + "I found nothing in your memory about that."
@@ -75,8 +80,8 @@ def offline_answer(question: str, items: Sequence[dict[str, Any]], note: str = "
     lines = [head.rstrip()] if head else []
     if lead is not None:
         sentence, item = lead
-        seen = when_seen(item.get("time"))
-        lines.append(f"{elide(sentence, LEAD_CHARS)} [{item['n']}]" + (f" — {seen}" if seen else ""))
+        where = where_and_when(item)
+        lines.append(f"{elide(sentence, LEAD_CHARS)} [{item['n']}]" + (f" — {where}" if where else ""))
     groups: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         groups.setdefault(item["type"], []).append(item)

@@ -63,5 +63,52 @@ class ChatThreads:
             row["citations"] = json.loads(row["citations"] or "[]")
         return rows[::-1]
 
-    def list(self, limit: int = 50) -> list[dict[str, Any]]:
-        return fetch_dicts(self._db, "SELECT * FROM chat_thread ORDER BY updated_at DESC LIMIT ?", [limit])
+    def list(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Conversations not deleted, the most recently active first."""
+        return fetch_dicts(
+            self._db,
+            "SELECT * FROM chat_thread WHERE deleted_at IS NULL ORDER BY updated_at DESC LIMIT ?",
+            [limit],
+        )
+
+    def rename(self, thread_id: str, title: str) -> None:
+        self.get(thread_id)
+        with self._db.atomic():
+            self._db["chat_thread"].update(thread_id, {"title": " ".join(title.split())[:200]})
+
+    def mark_opened(self, thread_id: str) -> None:
+        """Remember that the user opened this conversation (the last one opened is restored at start)."""
+        self.get(thread_id)
+        with self._db.atomic():
+            self._db["chat_thread"].update(thread_id, {"opened_at": utcnow_iso()})
+
+    def last_opened(self) -> str | None:
+        """The conversation the user had open last (opened or added to), if any is left."""
+        row = self._db.execute(
+            "SELECT id FROM chat_thread WHERE deleted_at IS NULL "
+            "ORDER BY max(coalesce(opened_at, ''), updated_at) DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row is not None else None
+
+    def delete(self, thread_id: str) -> None:
+        """Hide a conversation; ``restore`` brings it back until ``purge_deleted`` removes it for good."""
+        self.get(thread_id)
+        with self._db.atomic():
+            self._db["chat_thread"].update(thread_id, {"deleted_at": utcnow_iso()})
+
+    def restore(self, thread_id: str) -> None:
+        self.get(thread_id)
+        with self._db.atomic():
+            self._db["chat_thread"].update(thread_id, {"deleted_at": None})
+
+    def purge_deleted(self, before: str | None = None) -> int:
+        """Erase the conversations deleted before ``before`` (ISO time; all deleted ones when None)."""
+        rows = self._db.execute(
+            "SELECT id FROM chat_thread WHERE deleted_at IS NOT NULL AND deleted_at < ?", [before or "9999"]
+        ).fetchall()
+        ids = [r[0] for r in rows]
+        with self._db.atomic():
+            for thread_id in ids:
+                self._db.execute("DELETE FROM chat_message WHERE thread_id = ?", [thread_id])
+                self._db.execute("DELETE FROM chat_thread WHERE id = ?", [thread_id])
+        return len(ids)

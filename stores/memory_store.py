@@ -26,7 +26,15 @@ from stores.hybrid_search import FusionWeights, HybridSearcher
 from stores.llm_usage import UsageLedger
 from stores.lookups import StoreLookups
 from stores.memories import MemoryRepository
-from stores.memory_types import MEMORY_TYPES, OBSERVATION, memory_type, observation_text, search_text
+from stores.memory_types import (
+    MEMORY_TYPES,
+    OBSERVATION,
+    memory_origin,
+    memory_type,
+    observation_origin,
+    observation_text,
+    search_text,
+)
 from stores.observations import ObservationInbox
 from stores.rows import fetch_dicts
 from stores.schema import migrate
@@ -56,6 +64,7 @@ class SearchHit:
     time: str | None = None
     observation_ids: list[str] = field(default_factory=list)
     app: str | None = None
+    origin: str = ""  # where it was seen or said: an app, a speaker ("Slack", "Ann")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -366,18 +375,31 @@ class MemoryStore(StoreLookups):
             mtype = MEMORY_TYPES[kind]
             obs_ids, text = record["sources"], mtype.display(record)
             time = record.get(mtype.time_field) if mtype.time_field else record.get("updated_at")
-        sources = [record["source_id"]] if kind == OBSERVATION else self.source_ids(obs_ids)
-        return SearchHit(kind, record["id"], score, text, sources, time, list(obs_ids), record.get("app"))
+        if kind == OBSERVATION:
+            origin = observation_origin(record)
+            return SearchHit(
+                kind, record["id"], score, text, [record["source_id"]], time, obs_ids, record.get("app"), origin
+            )
+        rows = self._source_rows(obs_ids)
+        origin = observation_origin(rows[0]) if rows else memory_origin(kind, record)
+        sources = [r["source_id"] for r in rows]
+        return SearchHit(kind, record["id"], score, text, sources, time, list(obs_ids), record.get("app"), origin)
 
     def source_ids(self, observation_ids: Sequence[str]) -> list[str]:
         """The original source ids (message id, frame id) of observations, in the given order."""
+        return [r["source_id"] for r in self._source_rows(observation_ids)]
+
+    def _source_rows(self, observation_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """What citing an observation needs (source id, kind, app, speaker), in the given order."""
         if not observation_ids:
             return []
         marks = ",".join("?" * len(observation_ids))
         rows = fetch_dicts(
-            self._db, f"SELECT id, source_id FROM observation WHERE id IN ({marks})", list(observation_ids)
+            self._db,
+            f"SELECT id, source_id, kind, app, speaker FROM observation WHERE id IN ({marks})",
+            list(observation_ids),
         )
-        by_id = {r["id"]: r["source_id"] for r in rows}
+        by_id = {r["id"]: r for r in rows}
         return [by_id[i] for i in observation_ids if i in by_id]
 
     # -- stats -----------------------------------------------------------------------------

@@ -125,6 +125,25 @@ def search_text(mtype: MemoryType, record: Mapping[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def observation_origin(obs: Mapping[str, Any]) -> str:
+    """Where an observation was seen or said, in a word or two: the app of a frame, the speaker of a message."""
+    kind = obs.get("kind")
+    if kind == "chat_turn":
+        return "You"
+    if kind == "frame":
+        app = str(obs.get("app") or "")
+        if app and app != "unknown":
+            return app[:1].upper() + app[1:] if app.islower() else app
+        name = str(obs.get("source_id") or "").rsplit("/", 1)[-1]
+        return f"Screenshot {name}" if "." in name else "Screen"
+    return str(obs.get("speaker") or "Chat")
+
+
+def memory_origin(type_name: str, record: Mapping[str, Any]) -> str:
+    """Where a memory says it came from when its source observations do not (its app or source field)."""
+    return str(record.get("app") or record.get("source") or "") if type_name in ("episodic", "semantic") else ""
+
+
 def observation_text(obs: Mapping[str, Any]) -> str:
     """Display and search text of a raw observation (chat message or screen frame)."""
     text = obs.get("text") or ""

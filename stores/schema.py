@@ -157,6 +157,14 @@ def m031_content_hash(db: sqlite_utils.Database) -> None:
     db["observation"].create_index(["content_hash"])
 
 
+@migrations()
+def m040_chat_thread_lifecycle(db: sqlite_utils.Database) -> None:
+    """When a conversation was last opened (the one restored at start) and deleted (undo until purged)."""
+    db["chat_thread"].add_column("opened_at", str)
+    db["chat_thread"].add_column("deleted_at", str)
+    db["chat_thread"].create_index(["updated_at"], if_not_exists=True)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Bring the database schema up to date."""
     migrations.apply(db)

@@ -18,6 +18,7 @@ from ui.timeline_view import TimelinePanel
 from ui.unlock_page import UnlockPage
 
 PAUSE_SHORTCUTS = ("Ctrl+Alt+P", "Ctrl+Shift+P")  # the first also works from anywhere where the platform allows
+SEARCH_SHORTCUTS = ("Ctrl+K", "Ctrl+F")
 
 
 class MainWindow(QMainWindow):
@@ -66,6 +67,9 @@ class MainWindow(QMainWindow):
         self.pause_shortcuts = [QShortcut(QKeySequence(keys), self) for keys in PAUSE_SHORTCUTS]
         for shortcut in self.pause_shortcuts:
             shortcut.activated.connect(self.toggle_pause_requested)
+        self.search_shortcuts = [QShortcut(QKeySequence(keys), self) for keys in SEARCH_SHORTCUTS]
+        for shortcut in self.search_shortcuts:
+            shortcut.activated.connect(self.show_search)
         self.indicator = CaptureIndicator(self)
         self.forget = ForgetFlow(self)
         self.capture_choice.chosen.connect(lambda _: self.stack.setCurrentWidget(self.tabs))
@@ -131,6 +135,13 @@ class MainWindow(QMainWindow):
         """Open a memory in the browser (from a citation, a graph node or the timeline)."""
         self.tabs.setCurrentWidget(self.memories)
         self.memories.open_memory(type_name, memory_id)
+
+    @Slot()
+    def show_search(self) -> None:
+        """The search over everything, from anywhere in the window (Ctrl+K)."""
+        if self.unlocked:
+            self.tabs.setCurrentWidget(self.memories)
+            self.memories.focus_search()
 
     @Slot(object)
     def show_graph(self, focus: list[str]) -> None:

@@ -1,162 +1,126 @@
-"""The memory browser: a searchable, sortable table per memory type (and observations) beside a detail pane."""
+"""The memory browser: one search over everything, a table per memory type (and observations), a detail pane."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
+    QProgressBar,
     QPushButton,
     QSplitter,
-    QTableView,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.detail_pane import DetailPane
-from ui.viewmodels import TYPE_LABELS, MemoryRow
+from ui.memory_table import MemoryTable
+from ui.search_panel import SearchBar, SearchResults
+from ui.viewmodels import TYPE_LABELS, ImportSummary, MemoryOverview, MemoryRow, SearchQuery, SearchResult
 
 TYPES = ("core", "episodic", "semantic", "procedural", "resource", "knowledge_vault", "observation")
-COLUMNS = ("Memory", "When", "Updated")
-
-
-class MemoryTable(QWidget):
-    """One type's table with a filter box; rows carry their MemoryRow."""
-
-    row_selected = Signal(str, str)
-
-    def __init__(self, type_name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.type_name = type_name
-        self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)
-        self.filter = QLineEdit()
-        self.filter.setPlaceholderText(f"Filter {TYPE_LABELS[type_name].lower()}…")
-        self.filter.setClearButtonEnabled(True)
-        self.view = QTableView()
-        self.view.setModel(self.proxy)
-        self.view.setSortingEnabled(True)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.setWordWrap(False)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        if type_name == "observation":
-            self.view.hideColumn(2)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.filter)
-        layout.addWidget(self.view)
-        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view.selectionModel().currentRowChanged.connect(self._on_current)
-
-    def set_rows(self, rows: list[MemoryRow]) -> None:
-        selected = self.current_id()
-        self.model.removeRows(0, self.model.rowCount())
-        for row in rows:
-            items = [QStandardItem(row.title), QStandardItem(row.time), QStandardItem(row.updated)]
-            items[0].setData(row, Qt.ItemDataRole.UserRole)
-            items[0].setToolTip(row.title)
-            self.model.appendRow(items)
-        if selected:
-            self.select_id(selected, emit=False)
-
-    def rows(self) -> list[MemoryRow]:
-        return [self.model.item(i, 0).data(Qt.ItemDataRole.UserRole) for i in range(self.model.rowCount())]
-
-    def current_id(self) -> str:
-        index = self.view.currentIndex()
-        if not index.isValid():
-            return ""
-        row: MemoryRow = self.proxy.index(index.row(), 0).data(Qt.ItemDataRole.UserRole)
-        return row.id if row else ""
-
-    def selected_rows(self) -> list[MemoryRow]:
-        indexes = self.view.selectionModel().selectedRows(0)
-        return [i.data(Qt.ItemDataRole.UserRole) for i in indexes]
-
-    def select_id(self, memory_id: str, emit: bool = True) -> bool:
-        for i in range(self.proxy.rowCount()):
-            row: MemoryRow = self.proxy.index(i, 0).data(Qt.ItemDataRole.UserRole)
-            if row.id == memory_id:
-                self.view.blockSignals(not emit)
-                self.view.selectRow(i)
-                self.view.blockSignals(False)
-                return True
-        return False
-
-    def _on_current(self, current, _previous) -> None:
-        if current.isValid():
-            row: MemoryRow = self.proxy.index(current.row(), 0).data(Qt.ItemDataRole.UserRole)
-            if row is not None:
-                self.row_selected.emit(row.type, row.id)
+NEEDS_MODEL = {"core", "semantic", "procedural", "knowledge_vault"}
+NOTHING_YET = (
+    "Nothing here yet. Import a chat or a folder of screenshots (buttons above), or let capture run "
+    "(Capture tab): what you see and say becomes memories."
+)
+NEEDS_MODEL_TEXT = (
+    "{label} memories are written by a language model, and none is configured: without one, mirix-app "
+    "keeps what needs no model (events, resources and everything seen or said). Set one up in Settings ▸ "
+    "Language model; what you saw meanwhile is memorized then."
+)
+MODEL_WORKING = "No {label} memories yet: your language model writes them as it memorizes what you see and say."
 
 
 class MemoryBrowser(QWidget):
-    """Tabs of memories beside the detail pane; export and import buttons above them."""
+    """The search field and the type tabs beside the detail pane; import and export buttons above them."""
 
     list_requested = Signal(str)
     open_requested = Signal(str, str)
     export_requested = Signal(str, object, bool)  # path, [(type, id)] or None for all, include vault secrets
-    import_requested = Signal(str)
+    import_requested = Signal(str)  # a file exported by mirix-app
+    import_chat_requested = Signal(str)  # a JSONL file of chat messages
+    import_frames_requested = Signal(str)  # a folder of screenshots
+    search_requested = Signal(object)  # SearchQuery
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.search = SearchBar()
+        self.results = SearchResults()
         self.tabs = QTabWidget()
         self.tables: dict[str, MemoryTable] = {}
         for type_name in TYPES:
             table = MemoryTable(type_name)
+            table.set_empty_text(NOTHING_YET)
             self.tables[type_name] = table
             self.tabs.addTab(table, TYPE_LABELS[type_name])
             table.row_selected.connect(self.open_requested)
+        self.left = QStackedWidget()
+        self.left.addWidget(self.tabs)
+        self.left.addWidget(self.results)
         self.detail = DetailPane()
         self.refresh_button = QPushButton("Refresh")
+        self.import_chat_button = QPushButton("Import chat…")
+        self.import_chat_button.setToolTip("Chat messages from a JSONL file: one {id, time, speaker, text} per line")
+        self.import_frames_button = QPushButton("Import screenshots…")
+        self.import_frames_button.setToolTip("A folder of screenshots (PNG, JPEG, WebP), read like captured frames")
         self.export_selected_button = QPushButton("Export selected…")
         self.export_all_button = QPushButton("Export all…")
-        self.import_button = QPushButton("Import…")
+        self.import_button = QPushButton("Restore an export…")
+        self.import_button.setToolTip("Memories from a file made by Export (mirix-app's own JSON format)")
         self.with_secrets = QCheckBox("Include vault values in exports")
         self.with_secrets.setToolTip("Vault values are written in plain text to the export file when checked.")
         self.message = QLabel()
         self.message.setObjectName("browserMessage")
         self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(14)
+        self.progress.hide()
         self._layout()
-        self.tabs.currentChanged.connect(self._on_tab)
-        self.refresh_button.clicked.connect(self.refresh)
-        self.export_selected_button.clicked.connect(lambda: self._on_export(selected=True))
-        self.export_all_button.clicked.connect(lambda: self._on_export(selected=False))
-        self.import_button.clicked.connect(self._on_import)
+        self._connect()
 
     def _layout(self) -> None:
         bar = QHBoxLayout()
-        for button in (self.refresh_button, self.export_selected_button, self.export_all_button, self.import_button):
+        for button in (
+            self.refresh_button,
+            self.import_chat_button,
+            self.import_frames_button,
+            self.export_selected_button,
+            self.export_all_button,
+            self.import_button,
+        ):
             bar.addWidget(button)
         bar.addWidget(self.with_secrets)
         bar.addStretch(1)
         splitter = QSplitter()
-        splitter.addWidget(self.tabs)
+        splitter.addWidget(self.left)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([640, 520])
         layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
         layout.addLayout(bar)
         layout.addWidget(self.message)
+        layout.addWidget(self.progress)
         layout.addWidget(splitter, 1)
+
+    def _connect(self) -> None:
+        self.tabs.currentChanged.connect(self._on_tab)
+        self.refresh_button.clicked.connect(self.refresh)
+        self.export_selected_button.clicked.connect(lambda: self._on_export(selected=True))
+        self.export_all_button.clicked.connect(lambda: self._on_export(selected=False))
+        self.import_button.clicked.connect(self._on_import)
+        self.import_chat_button.clicked.connect(self._on_import_chat)
+        self.import_frames_button.clicked.connect(self._on_import_frames)
+        self.search.search_requested.connect(self._on_search)
+        self.search.cleared.connect(lambda: self.left.setCurrentWidget(self.tabs))
+        self.results.open_requested.connect(self.open_requested)
 
     @property
     def current_type(self) -> str:
@@ -166,10 +130,25 @@ class MemoryBrowser(QWidget):
         self.list_requested.emit(self.current_type)
 
     def show_type(self, type_name: str) -> None:
+        self.left.setCurrentWidget(self.tabs)
         self.tabs.setCurrentIndex(TYPES.index(type_name))
 
     def _on_tab(self, _index: int) -> None:
         self.refresh()
+
+    def focus_search(self) -> None:
+        self.search.field.setFocus()
+        self.search.field.selectAll()
+
+    # -- search -------------------------------------------------------------------------------
+    def _on_search(self, query: SearchQuery) -> None:
+        self.results.searching(query)
+        self.left.setCurrentWidget(self.results)
+        self.search_requested.emit(query)
+
+    @Slot(object, object)
+    def on_search_results(self, query: SearchQuery, results: list[SearchResult]) -> None:
+        self.results.on_results(query, results)
 
     # -- export / import ----------------------------------------------------------------------
     def ask_save_path(self) -> str:
@@ -177,8 +156,17 @@ class MemoryBrowser(QWidget):
         return path
 
     def ask_open_path(self) -> str:
-        path, _ = QFileDialog.getOpenFileName(self, "Import memories", "", "JSON (*.json)")
+        title = "Restore memories exported from mirix-app"
+        path, _ = QFileDialog.getOpenFileName(self, title, "", "mirix-app export (*.json)")
         return path
+
+    def ask_chat_path(self) -> str:
+        title = "Import chat messages (one JSON object per line)"
+        path, _ = QFileDialog.getOpenFileName(self, title, "", "Chat messages (*.jsonl *.json);;All files (*)")
+        return path
+
+    def ask_frames_dir(self) -> str:
+        return QFileDialog.getExistingDirectory(self, "Import a folder of screenshots")
 
     def _on_export(self, selected: bool) -> None:
         chosen = None
@@ -196,10 +184,60 @@ class MemoryBrowser(QWidget):
         if path:
             self.import_requested.emit(path)
 
+    def _on_import_chat(self) -> None:
+        path = self.ask_chat_path()
+        if path:
+            self._importing(f"Importing chat messages from {path}…")
+            self.import_chat_requested.emit(path)
+
+    def _on_import_frames(self) -> None:
+        path = self.ask_frames_dir()
+        if path:
+            self._importing(f"Importing screenshots from {path}…")
+            self.import_frames_requested.emit(path)
+
+    def _importing(self, text: str) -> None:
+        self.message.setText(text)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        for button in (self.import_chat_button, self.import_frames_button):
+            button.setEnabled(False)
+
+    @Slot(str, int, int)
+    def on_import_progress(self, text: str, done: int, total: int) -> None:
+        self.message.setText(text)
+        self.progress.setRange(0, max(total, 0))
+        self.progress.setValue(done)
+
+    @Slot(object)
+    def on_import_done(self, summary: ImportSummary) -> None:
+        """Say what was added and what was skipped and why."""
+        self.progress.hide()
+        for button in (self.import_chat_button, self.import_frames_button):
+            button.setEnabled(True)
+        lines = [summary.headline, *(f"• {reason}" for reason in summary.skipped[:8])]
+        if len(summary.skipped) > 8:
+            lines.append(f"• … and {len(summary.skipped) - 8} more")
+        self.message.setText("\n".join(lines))
+        self.refresh()
+
     # -- results ------------------------------------------------------------------------------
     @Slot(str, object)
     def on_listed(self, type_name: str, rows: list[MemoryRow]) -> None:
         self.tables[type_name].set_rows(rows)
+
+    @Slot(object)
+    def on_overview(self, overview: MemoryOverview) -> None:
+        """Empty tabs say what fills them, and which need a language model."""
+        for type_name, table in self.tables.items():
+            label = TYPE_LABELS[type_name]
+            if overview.empty:
+                text = NOTHING_YET
+            elif type_name in NEEDS_MODEL:
+                text = (MODEL_WORKING if overview.model else NEEDS_MODEL_TEXT).format(label=label)
+            else:
+                text = NOTHING_YET
+            table.set_empty_text(text)
 
     @Slot(str, str)
     def on_deleted(self, type_name: str, memory_id: str) -> None:
@@ -209,11 +247,13 @@ class MemoryBrowser(QWidget):
 
     @Slot(str)
     def on_message(self, text: str) -> None:
-        self.message.setObjectName("browserMessage")
         self.message.setText(text)
 
     @Slot(str)
     def on_import_failed(self, text: str) -> None:
+        self.progress.hide()
+        for button in (self.import_chat_button, self.import_frames_button):
+            button.setEnabled(True)
         self.message.setText(f"Import refused: {text}")
 
     @Slot(str)

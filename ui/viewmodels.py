@@ -114,6 +114,7 @@ class Citation:
     id: str
     text: str
     sources: list[str] = field(default_factory=list)
+    label: str = ""  # where and when, for its chip: "Slack, Tue 14:02"
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,78 @@ class ChatReply:
     citations: list[Citation]
     thread_id: str
     mode: str
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    """A past conversation in the chat's list: its title (the first question) and when it was last active."""
+
+    id: str
+    title: str
+    when: str
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    """A message of a stored conversation; answers keep their citations."""
+
+    role: str  # "user" or "assistant"
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChatThreadView:
+    """A conversation reopened: its messages, oldest first."""
+
+    id: str
+    title: str
+    messages: list[ChatMessage]
+
+
+@dataclass(frozen=True)
+class MemoryOverview:
+    """How much the memory holds and whether a language model answers: what the empty states say."""
+
+    memories: dict[str, int]  # count per memory type
+    observations: int
+    model: bool
+    pending: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return self.observations == 0 and not any(self.memories.values())
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What the search field asks: words, and optional type, time and app filters."""
+
+    text: str
+    type: str = ""  # a memory type or "observation"; "" for all
+    since: str = ""  # ISO time; "" for any time
+    app: str = ""
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """A search hit as the results list shows it: matches highlighted, where and when it was seen."""
+
+    type: str
+    id: str
+    title_html: str
+    snippet_html: str
+    origin: str
+    when: str
+    by_meaning: bool = False  # found by meaning only (no word of the query in it)
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did: one headline, then each skipped item with why."""
+
+    headline: str
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from stores import SECRET_MASK
 from stores.memory_types import MEMORY_TYPES, OBSERVATION, observation_text
-from ui.viewmodels import ChatReply, Citation, FieldValue, HistoryEntry, MemoryDetail, MemoryRow, SourceItem
+from ui.text_fit import elide_words
+from ui.viewmodels import (
+    TYPE_NAMES,
+    ChatReply,
+    Citation,
+    FieldValue,
+    HistoryEntry,
+    MemoryDetail,
+    MemoryRow,
+    SourceItem,
+)
 
 MULTILINE = {"value", "summary", "details", "content", "steps", "text"}
 READ_ONLY = {"id", "created_at", "updated_at", "version", "type", "sources"}
@@ -15,8 +26,7 @@ TITLE_CHARS = 160
 
 
 def _short(text: str, limit: int = TITLE_CHARS) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return elide_words(text, limit)
 
 
 def _when(value: Any) -> str:
@@ -126,10 +136,35 @@ def changes_from_form(type_name: str, edited: Mapping[str, str]) -> dict[str, An
     return out
 
 
+def short_when(value: Any, now: datetime | None = None) -> str:
+    """A moment as a chip shows it, in local time: "Tue 14:02" this week, "8 May 14:02" this year, else "8 May 2023"."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    moment = moment.astimezone()  # naive times are local already
+    now = now or datetime.now().astimezone()
+    if timedelta(0) <= now - moment < timedelta(days=6):
+        return f"{moment:%a %H:%M}"
+    if moment.year == now.year:
+        return f"{moment.day} {moment:%b %H:%M}"
+    return f"{moment.day} {moment:%b %Y}"
+
+
+def citation_label(citation: Mapping[str, Any], now: datetime | None = None) -> str:
+    """A citation chip's words: where and when ("Slack, Tue 14:02"), else the kind of memory."""
+    where = str(citation.get("origin") or "") or TYPE_NAMES.get(str(citation.get("type")), "")
+    return ", ".join(p for p in (where, short_when(citation.get("time"), now)) if p)
+
+
+def citation(c: Mapping[str, Any]) -> Citation:
+    """One numbered citation of an answer (also read back from a stored conversation)."""
+    text = _short(c.get("text") or "", 200)
+    return Citation(int(c["n"]), str(c["type"]), str(c["id"]), text, list(c.get("sources") or []), citation_label(c))
+
+
 def chat_reply(answer: Any) -> ChatReply:
     """A finished chat answer with its numbered citations."""
-    citations = [
-        Citation(int(c["n"]), str(c["type"]), str(c["id"]), _short(c.get("text") or "", 200), list(c["sources"]))
-        for c in answer.citations
-    ]
-    return ChatReply(answer.text, citations, answer.thread_id, answer.mode)
+    return ChatReply(answer.text, [citation(c) for c in answer.citations], answer.thread_id, answer.mode)

@@ -1,0 +1,185 @@
+"""One search for everything: a field that searches every memory type and observation as you type, with filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.viewmodels import TYPE_COLORS, TYPE_LABELS, TYPE_NAMES, SearchQuery, SearchResult
+
+DEBOUNCE_MS = 250
+MIN_CHARS = 2
+SPANS = (("Any time", 0), ("Today", -1), ("Last 7 days", 7), ("Last 30 days", 30), ("Last 12 months", 365))
+ANY_APP = "Any app"
+ROW_ROLE = Qt.ItemDataRole.UserRole
+
+
+def since_for(days: int, now: datetime | None = None) -> str:
+    """The ISO start of a time filter: local midnight today (-1), ``days`` ago, or '' for any time."""
+    if days == 0:
+        return ""
+    now = now or datetime.now().astimezone()
+    start = now.replace(hour=0, minute=0, second=0, microsecond=0) if days < 0 else now - timedelta(days=days)
+    return start.isoformat()
+
+
+class SearchBar(QWidget):
+    """The search field and its filters; asks (debounced) for a search of everything."""
+
+    search_requested = Signal(object)  # SearchQuery
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = QLineEdit()
+        self.field.setObjectName("globalSearch")
+        self.field.setPlaceholderText("Search everything you have seen or said… (Ctrl+K)")
+        self.field.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.addItem("All kinds", "")
+        for type_name, label in TYPE_LABELS.items():
+            self.kind.addItem(label, type_name)
+        self.when = QComboBox()
+        for text, days in SPANS:
+            self.when.addItem(text, days)
+        self.app = QComboBox()
+        self.app.setEditable(True)
+        self.app.addItem(ANY_APP)
+        self.app.setMinimumContentsLength(10)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.field, 1)
+        for widget in (self.kind, self.when, self.app):
+            row.addWidget(widget)
+        self.field.textChanged.connect(self._on_text)
+        self.field.returnPressed.connect(self.search_now)
+        self._timer.timeout.connect(self.search_now)
+        for combo in (self.kind, self.when):
+            combo.currentIndexChanged.connect(lambda _: self._on_text(self.field.text()))
+        self.app.currentTextChanged.connect(lambda _: self._on_text(self.field.text()))
+
+    def query(self) -> SearchQuery:
+        app = self.app.currentText().strip()
+        return SearchQuery(
+            self.field.text().strip(),
+            self.kind.currentData() or "",
+            since_for(int(self.when.currentData() or 0)),
+            "" if app in ("", ANY_APP) else app,
+        )
+
+    def set_apps(self, apps: list[str]) -> None:
+        """The apps seen so far, offered in the app filter."""
+        current = self.app.currentText()
+        self.app.blockSignals(True)
+        self.app.clear()
+        self.app.addItems([ANY_APP, *apps])
+        self.app.setCurrentText(current or ANY_APP)
+        self.app.blockSignals(False)
+
+    def _on_text(self, text: str) -> None:
+        if len(text.strip()) < MIN_CHARS:
+            self._timer.stop()
+            if not text.strip():
+                self.cleared.emit()
+            return
+        self._timer.start()
+
+    def search_now(self) -> None:
+        self._timer.stop()
+        query = self.query()
+        if len(query.text) >= MIN_CHARS:
+            self.search_requested.emit(query)
+
+
+class SearchResults(QWidget):
+    """The hits of the last search: matches highlighted, where and when each was seen; a click opens one."""
+
+    open_requested = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.query: SearchQuery | None = None
+        self.results: list[SearchResult] = []
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.list = QListWidget()
+        self.list.setObjectName("searchResults")
+        self.list.setWordWrap(True)
+        self.list.setSpacing(2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.status)
+        layout.addWidget(self.list, 1)
+        self.list.currentItemChanged.connect(self._on_current)
+        self.list.itemClicked.connect(lambda item: self._on_current(item, None))
+
+    def searching(self, query: SearchQuery) -> None:
+        self.query = query
+        self.status.setText(f"Searching for “{query.text}”…")
+
+    @Slot(object, object)
+    def on_results(self, query: SearchQuery, results: list[SearchResult]) -> None:
+        """Show the hits of ``query`` (results of an older query than the one shown are ignored)."""
+        if self.query is not None and query != self.query:
+            return
+        self.query, self.results = query, results
+        self.list.clear()
+        for result in results:
+            item = QListWidgetItem()
+            item.setData(ROW_ROLE, result)
+            label = QLabel(self._html(result))
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setWordWrap(True)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            label.setContentsMargins(6, 4, 6, 4)
+            self.list.addItem(item)
+            self.list.setItemWidget(item, label)
+            self._fit(item, label)
+        count = len(results)
+        self.status.setText(
+            f"{count} result{'s' * (count != 1)} for “{query.text}” across all memories and observations"
+            if results
+            else f"No memory matches “{query.text}”. Try other words, or widen the kind, time or app filter."
+        )
+
+    @staticmethod
+    def _html(r: SearchResult) -> str:
+        color = TYPE_COLORS.get(r.type, "#888888")
+        kind = f'<span style="color:{color}">●</span> {TYPE_NAMES.get(r.type, r.type)}'
+        where = " · ".join(p for p in (r.origin, r.when) if p)
+        meaning = " · <i>related by meaning</i>" if r.by_meaning else ""
+        snippet = f"<br>{r.snippet_html}" if r.snippet_html else ""
+        return f"<b>{r.title_html}</b>{snippet}<br><small>{kind} · {where}{meaning}</small>"
+
+    def _on_current(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
+        if item is not None:
+            result: SearchResult = item.data(ROW_ROLE)
+            self.open_requested.emit(result.type, result.id)
+
+    def _fit(self, item: QListWidgetItem, label: QWidget) -> None:
+        """Give a result row the height its wrapped text needs at the list's width."""
+        width = max(200, self.list.viewport().width() - 8)
+        label.setFixedWidth(width)
+        item.setSizeHint(QSize(width, label.heightForWidth(width)))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            widget = self.list.itemWidget(item)
+            if widget is not None:
+                self._fit(item, widget)
