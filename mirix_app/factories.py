@@ -24,6 +24,7 @@ from mirix_app.capture.screen_source import MssScreenSource, ScreenSource
 from mirix_app.capture.self_guard import SelfGuard
 from mirix_app.capture.status import StatusBoard
 from mirix_app.settings import CaptureSettings, Settings, load_settings
+from stores.embedder_process import ProcessEmbedder
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
 from stores.errors import UserFacingError
 from stores.frames import FrameStore
@@ -43,12 +44,12 @@ log = logging.getLogger(__name__)
 CAPABILITIES_FILE = "llm_capabilities.json"
 
 
-def make_embedder(settings: Settings) -> TextEmbedder:
-    """The text embedder the settings name."""
+def make_embedder(settings: Settings, separate_process: bool = False) -> TextEmbedder:
+    """The text embedder the settings name; a model in a child process when asked (the desktop app's GUI)."""
     if settings.embedder == "hashing":
         return HashingEmbedder()
     if settings.embedder == "minilm":
-        return MiniLMEmbedder()
+        return ProcessEmbedder() if separate_process else MiniLMEmbedder()
     raise UserFacingError(
         f"Unknown embedder {settings.embedder!r} in settings.json or MIRIX_EMBEDDER (expected 'minilm' or 'hashing')."
     )

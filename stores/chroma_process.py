@@ -24,7 +24,7 @@ class ChromaProcessError(VectorIndexError):
 
 
 @contextlib.contextmanager
-def _without_secrets() -> Iterator[None]:
+def without_secrets() -> Iterator[None]:
     """Start a child with the secrets removed from the environment it inherits."""
     saved = {name: os.environ.pop(name) for name in CHILD_ENV_DROPPED if name in os.environ}
     try:
@@ -111,7 +111,7 @@ class ProcessClient:
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=_serve, args=(child, str(path)), daemon=True, name="chroma-worker")
-        with _without_secrets():
+        with without_secrets():
             self._process.start()
         child.close()
         self._lock = threading.Lock()

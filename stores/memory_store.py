@@ -191,6 +191,8 @@ class MemoryStore(StoreLookups):
         """Close the database and the vector index (``vector_timeout``: how long the Chroma child may take)."""
         self.searcher.close()
         self._db.close()
+        if hasattr(self.vectors.embedder, "close"):  # an embedder in its own process
+            self.vectors.embedder.close()
         if hasattr(self.chroma_client, "close"):
             if vector_timeout is not None and isinstance(self.chroma_client, ProcessClient):
                 self.chroma_client.close(vector_timeout)
