@@ -180,6 +180,7 @@ def test_offline_answers_lead_with_the_best_sentence_and_when_it_was_seen(store)
     answer = make_chat(store, Settings()).ask("which pottery class did Ann book?", remember=False)
     lead = answer.text.splitlines()[0]
     assert "pottery class" in lead.lower() and "2024" in lead and "[" in lead
+    assert "— Ann, " in lead, "where it was said (the speaker), then when"
     assert "Sources:" in answer.text and "raw observation" not in answer.text
 
 
