@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.theme import named
 from ui.viewmodels import CaptureState
 
 STATE_TEXT = {
@@ -40,7 +41,7 @@ class CapturePanel(QWidget):
         super().__init__(parent)
         self.state: CaptureState | None = None
         self.state_label = QLabel("Waiting for the memory to unlock…")
-        self.state_label.setObjectName("captureState")
+        named(self.state_label, "captureState")
         self.pause_button = QPushButton("Pause")
         self.pause_button.setToolTip("Pause or resume capture (Ctrl+Alt+P)")
         self.shortcut_hint = QLabel("Ctrl+Alt+P pauses or resumes capture.")

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -19,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from ui.chat_threads import ThreadList
-from ui.flow_layout import FlowLayout
+from ui.chat_widgets import Chip, LinkButton, MessageBubble
+from ui.theme import named
 from ui.viewmodels import TYPE_NAMES, ChatReply, ChatThreadView, Citation, MemoryOverview
 
 ASK_HINT = "Ask anything about what you have seen or said — answers cite the memories they use."
@@ -27,50 +26,6 @@ EMPTY_MEMORY_HINT = (
     "Your memory is empty so far. Import a chat or a folder of screenshots (Memories ▸ Import), or let capture "
     "run (Capture tab) — then ask about what you saw or said."
 )
-WORKING = "Searching your memory…"
-
-
-class MessageBubble(QFrame):
-    """One message: its text and, for answers, a row of citation chips (and a busy bar while it is worked on)."""
-
-    def __init__(self, role: str, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("userBubble" if role == "user" else "answerBubble")
-        self.role = role
-        self.label = QLabel(text)
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumHeight(6)
-        self.busy.hide()
-        self.chips = FlowLayout()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.label)
-        layout.addWidget(self.busy)
-        layout.addLayout(self.chips)
-        self.chip_buttons: list[QPushButton] = []
-
-    @property
-    def working(self) -> bool:
-        return not self.busy.isHidden()
-
-    def set_working(self, on: bool) -> None:
-        self.busy.setVisible(on)
-        if on:
-            self.label.setText(WORKING)
-            self.label.setObjectName("hint")
-        else:
-            self.label.setObjectName("")
-        self.label.style().unpolish(self.label)
-        self.label.style().polish(self.label)
-
-    def append(self, token: str) -> None:
-        if self.working:
-            self.set_working(False)
-            self.label.setText("")
-        self.label.setText(self.label.text() + token)
 
 
 class ChatPanel(QWidget):
@@ -93,7 +48,7 @@ class ChatPanel(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.list_widget)
         self.empty = QLabel(ASK_HINT)
-        self.empty.setObjectName("emptyState")
+        named(self.empty, "emptyState")
         self.empty.setWordWrap(True)
         self.list_layout.insertWidget(0, self.empty)
         self.input = QLineEdit()
@@ -209,8 +164,7 @@ class ChatPanel(QWidget):
         for citation in citations:
             bubble.chips.addWidget(self._chip(bubble, citation))
         if citations:
-            graph = QPushButton("Show in graph")
-            graph.setObjectName("linkButton")
+            graph = LinkButton("Show in graph")
             ids = [c.id for c in citations]
             graph.clicked.connect(lambda: self.graph_requested.emit(ids))
             bubble.chips.addWidget(graph)
@@ -229,10 +183,8 @@ class ChatPanel(QWidget):
 
     def _chip(self, bubble: MessageBubble, citation: Citation) -> QPushButton:
         kind = TYPE_NAMES.get(citation.type, citation.type)
-        chip = QPushButton(f"[{citation.n}] {citation.label or kind}")
-        chip.setObjectName("citationChip")
+        chip = Chip(f"[{citation.n}] {citation.label or kind}")
         chip.setToolTip(f"{kind}: {citation.text}")
-        chip.setCursor(Qt.CursorShape.PointingHandCursor)
         chip.clicked.connect(lambda: self.citation_clicked.emit(citation.type, citation.id))
         bubble.chip_buttons.append(chip)
         return chip
@@ -241,7 +193,5 @@ class ChatPanel(QWidget):
     def on_failed(self, message: str) -> None:
         bubble = self._streaming or self._add("assistant", "")
         self._streaming = None
-        bubble.set_working(False)
-        bubble.label.setText(f"Could not answer: {message}")
-        bubble.setObjectName("errorBubble")
+        bubble.set_failed(f"Could not answer: {message}")
         self.send_button.setEnabled(True)

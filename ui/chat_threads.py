@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.text_fit import elide_words
+from ui.theme import named
 from ui.viewmodels import ThreadRow
 
 UNDO_MS = 10000
@@ -52,7 +53,7 @@ class ThreadList(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.empty = QLabel("No conversations yet: your questions and their answers are kept here.")
-        self.empty.setObjectName("hint")
+        named(self.empty, "hint")
         self.empty.setWordWrap(True)
         self.rename_button = QPushButton("Rename")
         self.delete_button = QPushButton("Delete")
@@ -72,7 +73,7 @@ class ThreadList(QWidget):
 
     def _undo_bar(self) -> tuple[QFrame, QLabel, QPushButton]:
         bar = QFrame()
-        bar.setObjectName("undoBar")
+        named(bar, "undoBar")
         label = QLabel()
         label.setWordWrap(True)
         button = QPushButton("Undo")

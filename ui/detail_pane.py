@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.theme import named
 from ui.viewmodels import TYPE_LABELS, FieldValue, HistoryEntry, MemoryDetail, SourceItem
 
 MASK = "••••••••"
@@ -50,10 +51,10 @@ class DetailPane(QWidget):
         self.revealed_id = ""
         self.wanted_frame = ""
         self.title = QLabel("Select a memory to see it here.")
-        self.title.setObjectName("detailTitle")
+        named(self.title, "detailTitle")
         self.title.setWordWrap(True)
         self.meta = QLabel()
-        self.meta.setObjectName("hint")
+        named(self.meta, "hint")
         self.form_host = QWidget()
         self.form = QFormLayout(self.form_host)
         self.save_button = QPushButton("Save changes")
@@ -72,7 +73,7 @@ class DetailPane(QWidget):
         self.frame = QLabel()
         self.frame.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.section = QLabel()
-        self.section.setObjectName("sectionTitle")
+        named(self.section, "sectionTitle")
         self._layout()
         self.save_button.clicked.connect(self._on_save)
         self.delete_button.clicked.connect(self.confirm_bar.show)
@@ -84,11 +85,11 @@ class DetailPane(QWidget):
 
     def _confirm_bar(self) -> QFrame:
         bar = QFrame()
-        bar.setObjectName("confirmBar")
+        named(bar, "confirmBar")
         self.confirm_label = QLabel("Delete this memory? It disappears from search and chat; its history is kept.")
         self.confirm_label.setWordWrap(True)
         self.confirm_delete = QPushButton("Delete")
-        self.confirm_delete.setObjectName("dangerButton")
+        named(self.confirm_delete, "dangerButton")
         self.cancel_delete = QPushButton("Cancel")
         row = QHBoxLayout(bar)
         row.addWidget(self.confirm_label, 1)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.graph_items import LabelItem, NodeItem, is_dark
 from ui.label_placement import Anchor, place_labels
+from ui.theme import named
 from ui.viewmodels import TYPE_COLORS, TYPE_LABELS, GraphData, GraphEdge
 
 # (light, dark) colour and line style per link kind
@@ -94,9 +95,9 @@ class NodePreview(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("graphPreview")
+        named(self, "graphPreview")
         self.heading = QLabel()
-        self.heading.setObjectName("sectionTitle")
+        named(self.heading, "sectionTitle")
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -143,7 +144,7 @@ class GraphPanel(QWidget):
         self.scene = QGraphicsScene(self)
         self.view = ZoomView(self.scene)
         self.empty = QLabel(EMPTY_TEXT)
-        self.empty.setObjectName("emptyState")
+        named(self.empty, "emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
@@ -157,7 +158,7 @@ class GraphPanel(QWidget):
         self.fit_button = QPushButton("Zoom to fit")
         self.fit_button.setToolTip("Show the whole graph (F)")
         self.title = QLabel("")
-        self.title.setObjectName("sectionTitle")
+        named(self.title, "sectionTitle")
         self.legend = QLabel(self._legend())
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self._place_timer = QTimer(self)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.theme import named
 from ui.viewmodels import TYPE_LABELS, MemoryRow
 
 COLUMNS = ("Memory", "When", "Updated")
@@ -55,7 +56,7 @@ class MemoryTable(QWidget):
         if type_name == "observation":
             self.view.hideColumn(2)
         self.empty = QLabel()
-        self.empty.setObjectName("emptyState")
+        named(self.empty, "emptyState")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()

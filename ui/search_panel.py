@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.theme import named
 from ui.viewmodels import TYPE_COLORS, TYPE_LABELS, TYPE_NAMES, SearchQuery, SearchResult
 
 DEBOUNCE_MS = 250
@@ -43,7 +44,7 @@ class SearchBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = QLineEdit()
-        self.field.setObjectName("globalSearch")
+        named(self.field, "globalSearch")
         self.field.setPlaceholderText("Search everything you have seen or said… (Ctrl+K)")
         self.field.setClearButtonEnabled(True)
         self.kind = QComboBox()
@@ -115,7 +116,7 @@ class SearchResults(QWidget):
         self.query: SearchQuery | None = None
         self.results: list[SearchResult] = []
         self.status = QLabel()
-        self.status.setObjectName("hint")
+        named(self.status, "hint")
         self.list = QListWidget()
         self.list.setObjectName("searchResults")
         self.list.setWordWrap(True)

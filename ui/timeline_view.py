@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ui.forget_dialog import range_label
 from ui.range_select import RangeSelection
+from ui.theme import named
 from ui.timeline_strip import DAY_S, THUMB_H, DayStrip, clock
 from ui.viewmodels import MemoryRow, TimelineDay, TimelineItem
 
@@ -68,7 +69,7 @@ class TimelinePanel(QWidget):
         for text, span in ZOOMS:
             self.zoom_box.addItem(text, span)
         self.range_label = QLabel()
-        self.range_label.setObjectName("hint")
+        named(self.range_label, "hint")
         self.summary = QLabel()
         self.strip = DayStrip()
         self.selection = RangeSelection(self.strip, self.strip.seconds_at, self.strip._x)

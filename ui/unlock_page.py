@@ -7,6 +7,7 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from ui.passphrase_strength import estimate
+from ui.theme import named
 from ui.viewmodels import SetupInfo
 
 MIN_LENGTH = 8
@@ -28,7 +29,7 @@ class UnlockPage(QWidget):
         self.setObjectName("unlockPage")
         self.info: SetupInfo | None = None
         self.title = QLabel("Opening mirix-app…")
-        self.title.setObjectName("pageTitle")
+        named(self.title, "pageTitle")
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.explain.setTextFormat(Qt.TextFormat.RichText)
@@ -44,7 +45,7 @@ class UnlockPage(QWidget):
         self.show_text = QCheckBox("Show passphrase")
         self.show_text.toggled.connect(self._on_show_text)
         self.status = QLabel()
-        self.status.setObjectName("unlockStatus")
+        named(self.status, "unlockStatus")
         self.status.setWordWrap(True)
         self.button = QPushButton("Unlock")
         self.button.setDefault(True)
