@@ -384,6 +384,7 @@ class MemoryStore(StoreLookups):
             )
         rows = self._source_rows(obs_ids)
         origin = observation_origin(rows[0]) if rows else memory_origin(kind, record)
+        time = time or (rows[0]["time"] if rows else None)  # undated (a fact): when its source was seen or said
         sources = [r["source_id"] for r in rows]
         return SearchHit(kind, record["id"], score, text, sources, time, list(obs_ids), record.get("app"), origin)
 
@@ -392,13 +393,13 @@ class MemoryStore(StoreLookups):
         return [r["source_id"] for r in self._source_rows(observation_ids)]
 
     def _source_rows(self, observation_ids: Sequence[str]) -> list[dict[str, Any]]:
-        """What citing an observation needs (source id, kind, app, speaker), in the given order."""
+        """What citing an observation needs (source id, kind, app, speaker, time), in the given order."""
         if not observation_ids:
             return []
         marks = ",".join("?" * len(observation_ids))
         rows = fetch_dicts(
             self._db,
-            f"SELECT id, source_id, kind, app, speaker FROM observation WHERE id IN ({marks})",
+            f"SELECT id, source_id, kind, app, speaker, time FROM observation WHERE id IN ({marks})",
             list(observation_ids),
         )
         by_id = {r["id"]: r for r in rows}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fake_llm import ANSWER, QUERY, call
 from gui_helpers import StreamingModel, copy_dir, on_engine, open_app, reply_citing, seed_demo_dir, unlock
@@ -105,7 +107,7 @@ def test_chat_streams_a_cited_answer_without_blocking_the_memory_and_the_citatio
             pass
         assert answer().startswith("Ann works at Acme Robotics [")
         [chip] = chat.bubbles[-1].chip_buttons
-        assert chip.text().endswith("Fact")
+        assert re.fullmatch(r"\[\d+\] Ann, \w{3} \d\d:\d\d", chip.text()), "named by who said it and when"
         qtbot.mouseClick(chip, LEFT)
         detail = gui.window.memories.detail
         qtbot.waitUntil(lambda: detail.detail is not None and detail.detail.id == ids["semantic"])
@@ -136,7 +138,7 @@ def test_offline_chat_answers_with_memories_and_clear_keeps_them(qtbot, demo):
         gui.close()
 
 
-def test_show_in_graph_focuses_the_answer_and_a_click_opens_the_memory(qtbot, demo):
+def test_show_in_graph_focuses_the_answer_a_click_previews_a_double_click_opens(qtbot, demo):
     data_dir, ids = demo
     model = StreamingModel(
         scripts={QUERY: [call("analyse_query", topics=["quarterly", "report"])], ANSWER: [reply_citing("quarterly")]}
@@ -158,6 +160,8 @@ def test_show_in_graph_focuses_the_answer_and_a_click_opens_the_memory(qtbot, de
         node = graph.node_item(ids["procedural"])
         point = graph.view.mapFromScene(node.scenePos())
         qtbot.mouseClick(graph.view.viewport(), LEFT, pos=point)
+        assert graph.selected is node and graph.preview.open_button.isEnabled(), "a click selects and previews"
+        qtbot.mouseDClick(graph.view.viewport(), LEFT, pos=point)
         detail = gui.window.memories.detail
         qtbot.waitUntil(lambda: detail.detail is not None and detail.detail.id == ids["procedural"])
     finally:

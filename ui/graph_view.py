@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ui.graph_items import LabelItem, NodeItem, is_dark
 from ui.label_placement import Anchor, place_labels
+from ui.text_fit import elide_words
 from ui.theme import named
 from ui.viewmodels import TYPE_COLORS, TYPE_LABELS, GraphData, GraphEdge
 
@@ -30,6 +31,7 @@ EDGE_STYLES = {
     "time": (("#d08a2e", "#e0a24e"), Qt.PenStyle.DotLine),
 }
 CLICK_SLOP = 4
+PREVIEW_CHARS = 260
 DIMMED = 0.22
 EMPTY_TEXT = (
     "Nothing to draw yet. Memories appear here as they are made: import a chat or screenshots "
@@ -113,17 +115,21 @@ class NodePreview(QFrame):
         layout.addWidget(self.heading)
         layout.addWidget(self.text)
         layout.addLayout(buttons)
-        self.hide()
+        self.setFixedHeight(self.sizeHint().height() + self.fontMetrics().height() * 2)
+        self.show_node(None, 0)
 
     def show_node(self, node: NodeItem | None, links: int) -> None:
+        """Preview a node; with none, say how to pick one (the pane keeps its size, so the graph never jumps)."""
+        for button in (self.open_button, self.expand_button):
+            button.setEnabled(node is not None)
         if node is None:
-            self.hide()
+            self.heading.setText("No memory selected")
+            self.text.setText("Click a memory to preview it here; double-click opens it.")
             return
         n = node.node
         when = f" · {n.when}" if n.when else ""
         self.heading.setText(f"{TYPE_LABELS.get(n.type, n.type)}{when} · {links} link{'s' * (links != 1)}")
-        self.text.setText(n.text or n.label)
-        self.show()
+        self.text.setText(elide_words(n.text or n.label, PREVIEW_CHARS))
 
 
 class GraphPanel(QWidget):
@@ -326,17 +332,17 @@ class GraphPanel(QWidget):
 
     # -- selection ----------------------------------------------------------------------------
     @Slot(object)
-    def select(self, item: NodeItem | None) -> None:
+    def select(self, item: NodeItem | None, reveal: bool = False) -> None:
         """Select a node (preview it, light up its links and neighbours), or clear the selection."""
         self.selected = item
         self._restyle()
         self.preview.show_node(item, len(self._neighbours(item)) - 1 if item else 0)
-        if item is not None:
+        if item is not None and reveal:
             self.view.ensureVisible(item, 80, 80)
         self.place_labels()
 
     def select_id(self, memory_id: str) -> None:
-        self.select(self.node_item(memory_id))
+        self.select(self.node_item(memory_id), reveal=True)
 
     def node_item(self, memory_id: str) -> NodeItem | None:
         return next((n for n in self.nodes if n.node.id == memory_id), None)

@@ -93,8 +93,11 @@ def apply_theme(app: QApplication, name: str) -> str:
         app.setStyleSheet("")  # none: see the module docstring
     app.setPalette(palette_for(chosen))
     for widget in list(_SHEETED):
-        sheet = widget.styleSheet()
-        widget.setStyleSheet("")
-        widget.setStyleSheet(sheet)
+        try:
+            sheet = widget.styleSheet()
+            widget.setStyleSheet("")
+            widget.setStyleSheet(sheet)
+        except RuntimeError:  # its C++ side is gone (a closed window)
+            _SHEETED.discard(widget)
     app.setProperty("mirixTheme", chosen)
     return chosen
