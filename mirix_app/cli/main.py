@@ -79,24 +79,39 @@ def _unlock(args: argparse.Namespace) -> MemoryStore:
 
 # -- commands ------------------------------------------------------------------------------------
 def cmd_import_chat(args: argparse.Namespace) -> int:
-    from mirix_app.cli.chat_jsonl import check_import_file, read_chat_jsonl
-    from mirix_app.cli.import_chat import ChatImport
+    from mirix_app.importers.chat_import import ChatImport
+    from mirix_app.importers.chat_jsonl import check_import_file, read_chat_jsonl
 
     path = Path(args.file)
     check_import_file(path)
-    report = ChatImport(path)
+    report = ChatImport(path, _skipped_line_printer(path))
     with _open(args) as store:
         for item in read_chat_jsonl(path):
-            report.take(store, item)
+            if report.take(item):
+                report.flush(store)
+                _err(f"  {report.seen} messages read...")
         report.flush(store)
         _err("indexing vectors...")
         store.sync_vectors()
-    _out(
-        f"imported {report.new} new message(s), {report.present} already present, "
-        f"{report.differ} differ from the stored message with the same id (not imported), "
-        f"{report.failed} line(s) failed"
-    )
+    _out(report.summary())
     return EXIT_PARTIAL if report.failed or report.differ else EXIT_OK
+
+
+SHOWN_ERRORS = 20  # bad lines reported one by one; after that only counted
+
+
+def _skipped_line_printer(path: Path) -> Callable[[int, str], None]:
+    """Print the first skipped lines one by one, then say that only the count follows."""
+    shown = [0]
+
+    def report(line: int, reason: str) -> None:
+        shown[0] += 1
+        if shown[0] <= SHOWN_ERRORS:
+            _err(f"{path}:{line}: skipped: {reason}")
+        elif shown[0] == SHOWN_ERRORS + 1:
+            _err(f"{path}: more lines skipped; only the count is reported from here on")
+
+    return report
 
 
 def _search_kwargs(args: argparse.Namespace) -> dict[str, Any]:
