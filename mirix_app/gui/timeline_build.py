@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from datetime import datetime, timedelta
 
+from PIL import Image
+
+from stores.frames import FrameStore
 from stores.memory_store import MemoryStore
 from stores.timeutil import to_epoch
 from ui.viewmodels import TimelineDay, TimelineItem
 
+log = logging.getLogger(__name__)
+
 MAX_FRAMES = 2000
+THUMB_HEIGHT = 108  # twice the strip's thumbnail height: sharp on a high-density screen
 MIN_EVENT_S = 300.0
 
 
@@ -33,3 +41,23 @@ def build_day(store: MemoryStore, day: str) -> TimelineDay:
     for obs_id, epoch, app, title in store.frames_between(start, end, MAX_FRAMES):
         items.append(TimelineItem("frame", obs_id, epoch - start, epoch - start, f"{app or '?'}: {title or ''}"))
     return TimelineDay(day, items)
+
+
+def thumbnails(store: MemoryStore, observation_ids: list[str], height: int = THUMB_HEIGHT) -> dict[str, bytes]:
+    """Small JPEG thumbnails of frames, decrypted and scaled in memory (frames whose file is gone are left out)."""
+    assert store.data_dir is not None
+    frames = FrameStore(store.data_dir, store.frame_key, 0)
+    out: dict[str, bytes] = {}
+    for obs in store.observations.get_many(observation_ids):
+        if not obs.get("frame_file"):
+            continue
+        try:
+            image = Image.open(io.BytesIO(frames.read(obs["frame_file"])))
+            image.thumbnail((height * 3, height))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="JPEG", quality=80)
+        except (OSError, ValueError) as error:
+            log.info("no thumbnail for %s: %s", obs["id"], error)
+            continue
+        out[obs["id"]] = buffer.getvalue()
+    return out
