@@ -70,6 +70,15 @@ class StoreLookups:
         ).fetchall()
         return [tuple(r) for r in rows]
 
+    def known_apps(self, limit: int = 50) -> list[str]:
+        """The apps that frames or memories were seen in, the most frequent first (for the search's app filter)."""
+        rows = self._db.execute(
+            "SELECT app FROM search_doc WHERE app IS NOT NULL AND app NOT IN ('', 'unknown') "
+            "GROUP BY app ORDER BY count(*) DESC, app LIMIT ?",
+            [limit],
+        ).fetchall()
+        return [r[0] for r in rows]
+
     def memories_from_observation(self, observation_id: str) -> list[tuple[str, str]]:
         """(type, id) of the memories made from one observation (provenance)."""
         rows = self._db.execute(

@@ -58,16 +58,25 @@ def fake_capture(store: MemoryStore, settings: Settings, submit: Any) -> Any:
 
 
 def open_app(
-    qtbot: Any, data_dir: Path, model: Any = None, capture: bool = True, agreed: bool | None = True, idle: Any = None
+    qtbot: Any,
+    data_dir: Path,
+    model: Any = None,
+    capture: bool = True,
+    agreed: bool | None = True,
+    idle: Any = None,
+    embedder: Any = None,
 ) -> Any:
     """The real app on ``data_dir`` with the hashing embedder, ``model`` as its LLM and a fake screen.
 
     ``agreed``: the user's capture choice (None: first run asks); ``idle``: the detector the app locks by
-    (default: never away).
+    (default: never away); ``embedder``: a text embedder instead of the hashing one.
     """
     away = idle if idle is not None else FixedIdle(0.0)
     factories = Factories(
-        chat_model=lambda _s: model, capture_loop=fake_capture if capture else None, idle=lambda: away
+        chat_model=lambda _s: model,
+        capture_loop=fake_capture if capture else None,
+        idle=lambda: away,
+        embedder=(lambda _s: embedder) if embedder is not None else None,
     )
     settings = Settings(embedder="hashing")
     settings.capture.enabled = agreed

@@ -49,6 +49,7 @@ class MemoryBrowser(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._quiet: set[str] = set()
         self.search = SearchBar()
         self.results = SearchResults()
         self.tabs = QTabWidget()
@@ -127,6 +128,11 @@ class MemoryBrowser(QWidget):
         return TYPES[self.tabs.currentIndex()]
 
     def refresh(self) -> None:
+        self.list_requested.emit(self.current_type)
+
+    def refresh_quietly(self) -> None:
+        """An automatic refresh (after memorizing): rows the user sees do not move, new ones are added below."""
+        self._quiet.add(self.current_type)
         self.list_requested.emit(self.current_type)
 
     def show_type(self, type_name: str) -> None:
@@ -224,7 +230,9 @@ class MemoryBrowser(QWidget):
     # -- results ------------------------------------------------------------------------------
     @Slot(str, object)
     def on_listed(self, type_name: str, rows: list[MemoryRow]) -> None:
-        self.tables[type_name].set_rows(rows)
+        quiet = type_name in self._quiet
+        self._quiet.discard(type_name)
+        self.tables[type_name].set_rows(rows, keep_order=quiet)
 
     @Slot(object)
     def on_overview(self, overview: MemoryOverview) -> None:

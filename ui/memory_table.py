@@ -43,6 +43,7 @@ class MemoryTable(QWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
+        self.view.sortByColumn(1, Qt.SortOrder.DescendingOrder)  # newest first, until the user sorts otherwise
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -63,21 +64,35 @@ class MemoryTable(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
         self.loaded = False
+        self.new_hint = QLabel()
+        named(self.new_hint, "hint")
+        self.new_hint.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.filter)
+        layout.addWidget(self.new_hint)
         layout.addWidget(self.stack)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
 
     # -- rows ---------------------------------------------------------------------------------
-    def set_rows(self, rows: list[MemoryRow]) -> None:
-        """Show ``rows``; the selection, the current row and what is under the pointer stay where they were."""
+    def set_rows(self, rows: list[MemoryRow], keep_order: bool = False) -> None:
+        """Show ``rows``; the selection, the current row and what is under the pointer stay where they were.
+
+        With ``keep_order`` (an automatic refresh) no listed row moves: changed rows change in place, new
+        rows are added at the end until the next refresh the user asks for, which sorts them in.
+        """
         self.loaded = True
         self.stack.setCurrentWidget(self.view if rows else self.empty)
         if [r.id for r in rows] == [r.id for r in self.rows()]:
             self._update_in_place(rows)
             return
+        if keep_order and self.model.rowCount():
+            self._merge(rows)
+            return
+        self.new_hint.hide()
+        self.new_hint.setProperty("count", 0)
+        self.proxy.setDynamicSortFilter(True)
         selected, current, anchor = self.selected_ids(), self.current_id(), self._anchor()
         selection = self.view.selectionModel()
         selection.blockSignals(True)
@@ -94,6 +109,28 @@ class MemoryTable(QWidget):
         items[0].setData(row, ROW_ROLE)
         items[0].setToolTip(row.title)
         return items
+
+    def _merge(self, rows: list[MemoryRow]) -> None:
+        """Update rows where they are, drop the gone ones, add the new ones at the end (no re-sorting)."""
+        self.proxy.setDynamicSortFilter(False)
+        fresh = {r.id: r for r in rows}
+        for i in reversed(range(self.model.rowCount())):
+            old = self.model.item(i, 0).data(ROW_ROLE)
+            if old.id not in fresh:
+                self.model.removeRow(i)
+            elif old != fresh[old.id]:
+                for column, item in enumerate(self._items(fresh[old.id])):
+                    self.model.item(i, column).setText(item.text())
+                self.model.item(i, 0).setData(fresh[old.id], ROW_ROLE)
+        listed = {r.id for r in self.rows()}
+        added = [r for r in rows if r.id not in listed]
+        for row in added:
+            self.model.appendRow(self._items(row))
+        if added:
+            count = len(added) + int(self.new_hint.property("count") or 0)
+            self.new_hint.setProperty("count", count)
+            self.new_hint.setText(f"{count} new at the end of the list — Refresh to sort them in")
+            self.new_hint.show()
 
     def _update_in_place(self, rows: list[MemoryRow]) -> None:
         for i, row in enumerate(rows):
@@ -117,6 +154,7 @@ class MemoryTable(QWidget):
         proxy_row = self._proxy_row(anchor[0])
         if proxy_row is None:
             return
+        self.view.updateGeometries()  # the scroll range must cover the new rows before scrolling into them
         bar = self.view.verticalScrollBar()
         top = self.view.visualRect(self.proxy.index(proxy_row, 0)).top()
         bar.setValue(bar.value() + top - anchor[1])

@@ -10,7 +10,7 @@ from typing import Any
 from mirix_app import factories
 from mirix_app.gui import memory_views
 from mirix_app.gui.session import Session
-from ui.viewmodels import ChatReply
+from ui.viewmodels import ChatReply, ChatThreadView, ThreadRow
 
 SCREEN_CHARS = 3000
 
@@ -52,3 +52,36 @@ class ChatService:
 
     def clear(self) -> None:
         self.thread_id = None
+
+    # -- conversations: listing and editing on the engine thread ------------------------------
+    def threads(self) -> list[ThreadRow]:
+        return [memory_views.thread_row(t) for t in self.session.open_store().chat_threads().list()]
+
+    def rename_thread(self, thread_id: str, title: str) -> list[ThreadRow]:
+        self.session.open_store().chat_threads().rename(thread_id, title)
+        return self.threads()
+
+    def delete_thread(self, thread_id: str) -> list[ThreadRow]:
+        """Hide a conversation (undo with ``restore_thread``; erased at the next start)."""
+        self.session.open_store().chat_threads().delete(thread_id)
+        if self.thread_id == thread_id:
+            self.thread_id = None
+        return self.threads()
+
+    def restore_thread(self, thread_id: str) -> list[ThreadRow]:
+        self.session.open_store().chat_threads().restore(thread_id)
+        return self.threads()
+
+    # -- conversations: opening one, on the chat lane (a question in flight finishes first) -----
+    def open_thread(self, thread_id: str) -> ChatThreadView:
+        """Continue a stored conversation: its messages, and the next question goes on in it."""
+        threads = self.session.gated_store().chat_threads()
+        view = memory_views.thread_view(threads.get(thread_id), threads.messages(thread_id))
+        threads.mark_opened(thread_id)
+        self.thread_id = thread_id
+        return view
+
+    def last_thread(self) -> ChatThreadView | None:
+        """The conversation open when the app was last used, reopened at start."""
+        thread_id = self.session.gated_store().chat_threads().last_opened()
+        return self.open_thread(thread_id) if thread_id else None

@@ -17,6 +17,7 @@ class ExploreBridge(AreaBridge):
     timeline_ready = Signal(object)  # TimelineDay
     frame_ready = Signal(str, bytes)
     produced_ready = Signal(str, object)
+    thumbnails_ready = Signal(object)  # {observation id: image bytes}
 
     def __init__(self, runner: JobRunner, explore: ExploreService) -> None:
         super().__init__(runner)
@@ -40,3 +41,7 @@ class ExploreBridge(AreaBridge):
             lambda: self.explore.memories_from(observation_id),
             lambda rows: self.produced_ready.emit(observation_id, rows),
         )
+
+    @Slot(object)
+    def on_thumbnails(self, observation_ids: Any) -> None:
+        self._run(lambda: self.explore.thumbnails(list(observation_ids)), self.thumbnails_ready.emit)

@@ -48,3 +48,7 @@ class ExploreService:
         """The memories made from one observation (the timeline's "what came of this frame")."""
         store = self.session.open_store()
         return [memory_views.memory_row(t, store.get(t, i)) for t, i in store.memories_from_observation(observation_id)]
+
+    def thumbnails(self, observation_ids: Sequence[str]) -> dict[str, bytes]:
+        """Small images of frames for the timeline strip (decrypted and scaled in memory)."""
+        return timeline_build.thumbnails(self.session.open_store(), list(observation_ids))

@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal, Slot
 
+from mirix_app.gui import imports
 from mirix_app.gui.jobs import AreaBridge, JobRunner
 from mirix_app.gui.memories_service import MemoriesService
 
@@ -24,10 +25,19 @@ class MemoriesBridge(AreaBridge):
     exported = Signal(str)
     imported = Signal(str)
     import_failed = Signal(str)
+    import_progress = Signal(str, int, int)
+    import_done = Signal(object)  # ImportSummary
+    results_ready = Signal(object, object)  # SearchQuery, list[SearchResult]
+    apps_listed = Signal(object)  # list[str]
+    overview_ready = Signal(object)  # MemoryOverview
+    _searched = Signal()
 
     def __init__(self, runner: JobRunner, memories: MemoriesService) -> None:
         super().__init__(runner)
         self.memories = memories
+        self._next_query: Any = None
+        self._searching = False
+        self._searched.connect(self._search_next)
 
     @Slot(str)
     def on_list(self, type_name: str) -> None:
@@ -86,3 +96,53 @@ class MemoriesBridge(AreaBridge):
     @Slot(str)
     def on_import(self, path: str) -> None:
         self._run(lambda: self.memories.import_file(path), self.imported.emit, fail=self.import_failed.emit)
+
+    # -- one search for everything: the newest query wins, one search at a time ------------------
+    @Slot(object)
+    def on_search_all(self, query: Any) -> None:
+        """Search (off the GUI thread); queries typed while one runs collapse into the newest."""
+        self._next_query = query
+        if not self._searching:
+            self._search_next()
+
+    def _search_next(self) -> None:
+        self._searching = False
+        query, self._next_query = self._next_query, None
+        if query is None:
+            return
+        self._searching = True
+
+        def done(results: Any) -> None:
+            self.results_ready.emit(query, results)
+            self._searched.emit()
+
+        def failed(message: str) -> None:
+            self.error.emit(message)
+            self._searched.emit()
+
+        self._run(lambda: self.memories.search(query), done, fail=failed)
+
+    @Slot()
+    def on_apps(self) -> None:
+        self._run(self.memories.known_apps, self.apps_listed.emit)
+
+    @Slot()
+    def on_overview(self) -> None:
+        self._run(self.memories.session.overview, self.overview_ready.emit)
+
+    # -- imports from files the user picked ---------------------------------------------------
+    @Slot(str)
+    def on_import_chat(self, path: str) -> None:
+        self._start_import(lambda: self.memories.import_chat(path, self.import_progress.emit))
+
+    @Slot(str)
+    def on_import_screenshots(self, folder: str) -> None:
+        self._start_import(lambda: self.memories.import_screenshots(folder, self.import_progress.emit))
+
+    def _start_import(self, work: Any) -> None:
+        def done(summary: Any) -> None:
+            self.import_done.emit(summary)
+            self.on_overview()
+            self.on_apps()
+
+        imports.run_in_thread(work, done, self.import_failed.emit)

@@ -6,12 +6,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mirix_app.gui import memory_views, transfer
+from mirix_app import factories
+from mirix_app.gui import imports, memory_views, search_build, transfer
 from mirix_app.gui.session import Session
 from stores.memory_types import OBSERVATION
-from ui.viewmodels import HistoryEntry, MemoryDetail, MemoryRow, SourceItem
+from ui.viewmodels import (
+    HistoryEntry,
+    ImportSummary,
+    MemoryDetail,
+    MemoryRow,
+    SearchQuery,
+    SearchResult,
+    SourceItem,
+)
 
 LIST_LIMIT = 500
+SEARCH_K = 30
 
 
 @dataclass
@@ -31,6 +41,33 @@ class MemoriesService:
     def search_rows(self, query: str) -> list[MemoryRow]:
         store = self.session.open_store()
         return [memory_views.memory_row(h.type, store.get(h.type, h.id)) for h in store.search(query, k=30)]
+
+    def search(self, query: SearchQuery) -> list[SearchResult]:
+        """The hybrid search over every memory type and observation, with the query's filters."""
+        store = self.session.open_store()
+        hits = store.search(
+            query.text,
+            types=[query.type] if query.type else None,
+            k=SEARCH_K,
+            since=query.since or None,
+            app=query.app or None,
+        )
+        return [search_build.search_result(h, store.get(h.type, h.id), query.text) for h in hits]
+
+    def known_apps(self) -> list[str]:
+        return self.session.open_store().known_apps()
+
+    # -- imports: on their own thread, every store call an engine job ---------------------------
+    def import_chat(self, path: str, progress: imports.Progress) -> ImportSummary:
+        """A chat JSONL file, through the same core as ``mirix-app import-chat``."""
+        return imports.import_chat(Path(path), self.session.open_store(), self.session.submit, progress)
+
+    def import_screenshots(self, folder: str, progress: imports.Progress) -> ImportSummary:
+        """A folder of screenshots, through a capture pipeline of its own (OCR on this thread)."""
+        s = self.session
+        store = s.open_store()
+        pipeline = s.submit(lambda: factories.build_capture_pipeline(store, s.settings, submit=s.submit))
+        return imports.import_screenshots(Path(folder), pipeline, progress)
 
     def open_memory(self, type_name: str, memory_id: str) -> MemoryDetail:
         return memory_views.memory_detail(type_name, self.session.open_store().get(type_name, memory_id))

@@ -11,13 +11,16 @@ from stores.memory_types import MEMORY_TYPES, OBSERVATION, observation_text
 from ui.text_fit import elide_words
 from ui.viewmodels import (
     TYPE_NAMES,
+    ChatMessage,
     ChatReply,
+    ChatThreadView,
     Citation,
     FieldValue,
     HistoryEntry,
     MemoryDetail,
     MemoryRow,
     SourceItem,
+    ThreadRow,
 )
 
 MULTILINE = {"value", "summary", "details", "content", "steps", "text"}
@@ -168,3 +171,17 @@ def citation(c: Mapping[str, Any]) -> Citation:
 def chat_reply(answer: Any) -> ChatReply:
     """A finished chat answer with its numbered citations."""
     return ChatReply(answer.text, [citation(c) for c in answer.citations], answer.thread_id, answer.mode)
+
+
+def thread_row(thread: Mapping[str, Any]) -> ThreadRow:
+    """A conversation in the chat's list: its title (the first question) and when it was last active."""
+    return ThreadRow(str(thread["id"]), str(thread.get("title") or ""), short_when(thread.get("updated_at")))
+
+
+def thread_view(thread: Mapping[str, Any], messages: list[Mapping[str, Any]]) -> ChatThreadView:
+    """A stored conversation, its answers with their citations."""
+    shown = [
+        ChatMessage(str(m["role"]), str(m.get("content") or ""), [citation(c) for c in m.get("citations") or []])
+        for m in messages
+    ]
+    return ChatThreadView(str(thread["id"]), str(thread.get("title") or ""), shown)

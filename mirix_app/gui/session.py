@@ -12,10 +12,12 @@ from mirix_app import factories
 from mirix_app.capture.self_guard import SelfGuard
 from mirix_app.settings import Settings
 from stores import keys
+from stores.embedders import TextEmbedder
 from stores.errors import UserFacingError, WrongKeyError
 from stores.gated_store import gated
 from stores.memory_store import MemoryStore
-from ui.viewmodels import SetupInfo
+from stores.memory_types import MEMORY_TYPES
+from ui.viewmodels import MemoryOverview, SetupInfo
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +34,8 @@ class Factories:
     capture_loop: Callable[[MemoryStore, Settings, RunOnEngine], Any] | None = None
     # the idle and session-lock detector the app locks by (tests inject a settable one)
     idle: Callable[[], Any] | None = None
+    # the text embedder; None: the one the settings name, a model running in its own process (see ``unlock``)
+    embedder: Callable[[Settings], TextEmbedder] | None = None
 
 
 @dataclass
@@ -57,8 +61,23 @@ class Session:
     def unlock(self, passphrase: str | None) -> None:
         """Open the stores with the keyring or the passphrase (WrongKeyError / KeyUnavailableError otherwise)."""
         if self.store is None:
-            self.store = factories.open_store(self.data_dir, self.settings, passphrase or None)
+            embedder = self._embedder()
+            self.store = factories.open_store(self.data_dir, self.settings, passphrase or None, embedder)
+            self.store.chat_threads().purge_deleted()  # deleted in an earlier run: their undo time is over
             log.info("memory unlocked")
+
+    def _embedder(self) -> TextEmbedder:
+        """Loading torch and a model holds the GIL for seconds: the window's embedder runs in a child process."""
+        if self.factories.embedder is not None:
+            return self.factories.embedder(self.settings)
+        return factories.make_embedder(self.settings, separate_process=True)
+
+    def overview(self) -> MemoryOverview:
+        """Counts per memory type and of observations, and whether a language model answers."""
+        store = self.open_store()
+        counts = {name: store.memories.count(name) for name in MEMORY_TYPES}
+        inbox = store.observations.counts()
+        return MemoryOverview(counts, sum(inbox.values()), self.model is not None, inbox.get("pending", 0))
 
     def open_store(self) -> MemoryStore:
         """The open store, for jobs on the engine thread; a clear error while the memory is locked."""
