@@ -73,9 +73,6 @@ def test_typing_finds_a_word_only_in_the_details_and_a_paraphrase(qtbot, tmp_pat
         results = type_search(qtbot, gui, "plane trip")
         found = {r.id: r for r in results.results}
         assert flight in found and found[flight].by_meaning, "found by meaning: no word of the query in it"
-        assert "related by meaning" in results.list.itemWidget(results.list.item(0)).text() or any(
-            r.by_meaning for r in results.results
-        )
         row = next(i for i in range(results.list.count()) if results.results[i].id == flight)
         rect = results.list.visualItemRect(results.list.item(row))
         qtbot.mouseClick(results.list.viewport(), LEFT, pos=rect.center())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -12,6 +13,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +110,42 @@ class SearchBar(QWidget):
             self.search_requested.emit(query)
 
 
+class ResultDelegate(QStyledItemDelegate):
+    """Paints a result row (rich text: marked matches, a snippet, where and when) only when it is on screen."""
+
+    LINES = 4
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        return QSize(option.rect.width(), option.fontMetrics.lineSpacing() * self.LINES + 12)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        result: SearchResult = index.data(ROW_ROLE)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        palette = option.palette
+        painter.save()
+        if selected:
+            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        text = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        doc.setDefaultStyleSheet(f"body {{ color: {text.name()}; }} small {{ color: {text.name()}; }}")
+        doc.setHtml(f"<body>{result_html(result)}</body>")
+        doc.setTextWidth(option.rect.width() - 12)
+        painter.translate(option.rect.left() + 6, option.rect.top() + 4)
+        doc.drawContents(painter, QRectF(0, 0, option.rect.width() - 12, option.rect.height() - 8))
+        painter.restore()
+
+
+def result_html(r: SearchResult) -> str:
+    """A result as rich text: its title, the snippet where it matched, then kind, where and when."""
+    color = TYPE_COLORS.get(r.type, "#888888")
+    kind = f'<span style="color:{color}">●</span> {TYPE_NAMES.get(r.type, r.type)}'
+    where = " · ".join(p for p in (r.origin, r.when) if p)
+    meaning = " · <i>related by meaning</i>" if r.by_meaning else ""
+    snippet = f"<br>{r.snippet_html}" if r.snippet_html else ""
+    return f"<b>{r.title_html}</b>{snippet}<br><small>{kind} · {where}{meaning}</small>"
+
+
 class SearchResults(QWidget):
     """The hits of the last search: matches highlighted, where and when each was seen; a click opens one."""
 
@@ -119,8 +159,8 @@ class SearchResults(QWidget):
         named(self.status, "hint")
         self.list = QListWidget()
         self.list.setObjectName("searchResults")
-        self.list.setWordWrap(True)
-        self.list.setSpacing(2)
+        self.list.setUniformItemSizes(True)
+        self.list.setItemDelegate(ResultDelegate(self.list))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.status)
@@ -138,18 +178,14 @@ class SearchResults(QWidget):
         if self.query is not None and query != self.query:
             return
         self.query, self.results = query, results
+        self.list.blockSignals(True)
         self.list.clear()
         for result in results:
             item = QListWidgetItem()
             item.setData(ROW_ROLE, result)
-            label = QLabel(self._html(result))
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setContentsMargins(6, 4, 6, 4)
+            item.setToolTip(TYPE_NAMES.get(result.type, result.type))
             self.list.addItem(item)
-            self.list.setItemWidget(item, label)
-            self._fit(item, label)
+        self.list.blockSignals(False)
         count = len(results)
         self.status.setText(
             f"{count} result{'s' * (count != 1)} for “{query.text}” across all memories and observations"
@@ -157,30 +193,7 @@ class SearchResults(QWidget):
             else f"No memory matches “{query.text}”. Try other words, or widen the kind, time or app filter."
         )
 
-    @staticmethod
-    def _html(r: SearchResult) -> str:
-        color = TYPE_COLORS.get(r.type, "#888888")
-        kind = f'<span style="color:{color}">●</span> {TYPE_NAMES.get(r.type, r.type)}'
-        where = " · ".join(p for p in (r.origin, r.when) if p)
-        meaning = " · <i>related by meaning</i>" if r.by_meaning else ""
-        snippet = f"<br>{r.snippet_html}" if r.snippet_html else ""
-        return f"<b>{r.title_html}</b>{snippet}<br><small>{kind} · {where}{meaning}</small>"
-
     def _on_current(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         if item is not None:
             result: SearchResult = item.data(ROW_ROLE)
             self.open_requested.emit(result.type, result.id)
-
-    def _fit(self, item: QListWidgetItem, label: QWidget) -> None:
-        """Give a result row the height its wrapped text needs at the list's width."""
-        width = max(200, self.list.viewport().width() - 8)
-        label.setFixedWidth(width)
-        item.setSizeHint(QSize(width, label.heightForWidth(width)))
-
-    def resizeEvent(self, event) -> None:
-        super().resizeEvent(event)
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            widget = self.list.itemWidget(item)
-            if widget is not None:
-                self._fit(item, widget)

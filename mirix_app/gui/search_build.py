@@ -12,8 +12,8 @@ from stores.memory_types import MEMORY_TYPES, OBSERVATION, observation_text, sea
 from ui.text_fit import elide_words
 from ui.viewmodels import TYPE_NAMES, SearchResult
 
-TITLE_CHARS = 140
-SNIPPET_CHARS = 220
+TITLE_CHARS = 110  # one line of the results list
+SNIPPET_CHARS = 180  # about two lines
 _WORD = re.compile(r"\w+", re.UNICODE)
 STOP = set(
     "a an and are at be by did do does for from had has have i in is it me my of on or so the to was we what "  # noqa: SIM905
