@@ -51,12 +51,23 @@ def where_and_when(item: dict[str, Any]) -> str:
     return ", ".join(p for p in (item.get("origin") or "", when_seen(item.get("time"))) if p)
 
 
+_HEADER = re.compile(r"^\[[^\]]*\]\s*")  # a frame's "[app — window title]"
+
+
+def _bare(sentence: str, item: dict[str, Any]) -> str:
+    """A sentence without what the lead says anyway: a frame's window header, the speaker's "Name: "."""
+    sentence = _HEADER.sub("", sentence.strip())
+    speaker = f"{item.get('origin') or ''}: "
+    return sentence[len(speaker) :] if speaker != ": " and sentence.startswith(speaker) else sentence
+
+
 def best_sentence(question: str, items: Sequence[dict[str, Any]]) -> tuple[str, dict[str, Any]] | None:
     """The sentence of the top items sharing most words with the question (earlier items win ties)."""
     wanted = set(topics_of(question))
     best: tuple[float, str, dict[str, Any]] | None = None
     for rank, item in enumerate(items[:5]):
-        for sentence in _SENTENCE.split(item.get("text") or ""):
+        for raw in _SENTENCE.split(item.get("text") or ""):
+            sentence = _bare(raw, item)
             words = {w.lower() for w in _WORD.findall(sentence)}
             if len(words) < 3:
                 continue

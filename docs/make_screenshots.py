@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -70,11 +71,150 @@ def seed(data_dir: Path, embedder: str) -> dict:
 
 
 def shoot(app, widget, name: str) -> None:
-    app.processEvents()
-    path = OUT / f"{name}.png"
-    widget.grab().save(str(path))
-    path.chmod(0o644)  # the app sets a private umask; screenshots are for the docs
-    log.info("saved %s", path.relative_to(ROOT))
+    """Save ``name``.png in the light theme and ``name``_dark.png in the dark one (the theme is a palette swap)."""
+    from ui.theme import apply_theme
+
+    for theme, suffix in (("light", ""), ("dark", "_dark")):
+        apply_theme(app, theme)
+        settle(app)
+        path = OUT / f"{name}{suffix}.png"
+        widget.grab().save(str(path))
+        path.chmod(0o644)  # the app sets a private umask; screenshots are for the docs
+        log.info("saved %s", path.relative_to(ROOT))
+    apply_theme(app, "light")
+    settle(app)
+
+
+def settle(app, seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.02)
+
+
+def first_run(app, work: Path) -> None:
+    """The first start (passphrase with confirmation), then the empty memory it opens."""
+    from mirix_app.gui.run import build_gui
+    from mirix_app.gui.services import Factories
+    from mirix_app.settings import load_settings
+
+    fresh = build_gui(work / "fresh", load_settings(work), Factories(capture_loop=None), app)
+    w = fresh.window
+    w.show()
+    wait_for(app, lambda: w.unlock.info is not None)
+    w.unlock.passphrase.setText("correct horse battery")
+    w.unlock.confirm.setText("correct horse battery")
+    shoot(app, w, "first_run")
+    overview: list = []
+    fresh.bridges.memories.overview_ready.connect(overview.append)
+    w.unlock.button.click()
+    wait_for(app, lambda: bool(overview), timeout=120)
+    shoot(app, w, "empty_chat")
+    w.tabs.setCurrentWidget(w.memories)
+    w.memories.show_type("semantic")
+    wait_for(app, lambda: w.memories.tables["semantic"].loaded)
+    shoot(app, w, "empty_memories")
+    fresh.close()
+
+
+def chat_and_search(app, gui, ids: dict) -> None:
+    """Two conversations with cited answers, then the search over everything."""
+    w = gui.window
+    replies: list = []
+    gui.bridges.chat.chat_reply.connect(replies.append)
+    for count, question in enumerate(("Where does Ann work?", "pottery class on Saturday"), start=1):
+        if count > 1:
+            w.chat.clear_button.click()  # a new conversation
+        w.chat.input.setText(question)
+        w.chat.send_button.click()
+        wait_for(app, lambda n=count: len(replies) >= n)
+    wait_for(app, lambda: len(w.chat.threads.titles()) == 2)
+    shoot(app, w, "chat")
+
+    results: list = []
+    gui.bridges.memories.results_ready.connect(lambda q, rows: results.append(q.text))
+    w.show_search()
+    from PySide6.QtTest import QTest
+
+    QTest.keyClicks(w.memories.search.field, "Lisbon")
+    wait_for(app, lambda: "Lisbon" in results, timeout=60)
+    w.memories.results.list.setCurrentRow(0)
+    wait_for(app, lambda: w.memories.detail.detail is not None)
+    shoot(app, w, "search")
+    w.memories.search.field.clear()
+
+
+def memories(app, gui, ids: dict, work: Path) -> None:
+    """A fact and why it is believed, a procedure's source frame, the vault, a chat import's summary."""
+    w = gui.window
+    w.tabs.setCurrentWidget(w.memories)
+    w.memories.show_type("semantic")
+    table = w.memories.tables["semantic"]
+    wait_for(app, lambda: bool(table.rows()))
+    table.select_id(ids["semantic"])
+    wait_for(app, lambda: w.memories.detail.detail is not None)
+    w.memories.detail.why_button.click()
+    wait_for(app, lambda: w.memories.detail.sources_list.isVisible())
+    shoot(app, w, "memories")
+
+    w.memories.show_type("procedural")
+    table = w.memories.tables["procedural"]
+    wait_for(app, lambda: bool(table.rows()))
+    table.select_id(ids["procedural"])
+    wait_for(app, lambda: w.memories.detail.detail is not None and w.memories.detail.detail.id == ids["procedural"])
+    w.memories.detail.why_button.click()
+    wait_for(app, lambda: w.memories.detail.frame.isVisible())
+    shoot(app, w, "provenance_frame")
+
+    w.memories.show_type("knowledge_vault")
+    table = w.memories.tables["knowledge_vault"]
+    wait_for(app, lambda: bool(table.rows()))
+    table.select_id(ids["vault"])
+    wait_for(app, lambda: w.memories.detail.detail is not None and w.memories.detail.detail.id == ids["vault"])
+    w.memories.detail.history_button.click()
+    shoot(app, w, "vault_masked")
+
+    lines = [
+        {"id": "c1", "time": "2026-03-02T09:00:00", "speaker": "Carla", "text": "Lunch at Time Out Market?"},
+        {"id": "c2", "time": "2026-03-02T09:01:00", "speaker": "Ann", "text": "Yes, 13:00 at the entrance"},
+        "{not json",
+        {"id": "c3", "time": "yesterday", "speaker": "Ann", "text": "a time that is not ISO-8601"},
+    ]
+    path = work / "carla.jsonl"
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    done: list = []
+    gui.bridges.memories.import_done.connect(done.append)
+    w.memories.ask_chat_path = lambda: str(path)
+    w.memories.show_type("observation")
+    w.memories.import_chat_button.click()
+    wait_for(app, lambda: bool(done), timeout=60)
+    wait_for(app, lambda: any("Carla" in r.title for r in w.memories.tables["observation"].rows()))
+    shoot(app, w, "import")
+
+
+def explore(app, gui, ids: dict) -> None:
+    """The graph with a memory selected, the timeline zoomed to the frames with one shown."""
+    w = gui.window
+    graphs: list = []
+    gui.bridges.explore.graph_ready.connect(graphs.append)
+    w.tabs.setCurrentWidget(w.graph)
+    wait_for(app, lambda: bool(graphs) and bool(w.graph.nodes))
+    w.graph.select_id(ids["procedural"])
+    shoot(app, w, "graph")
+
+    days: list = []
+    gui.bridges.explore.timeline_ready.connect(days.append)
+    thumbs: list = []
+    gui.bridges.explore.thumbnails_ready.connect(thumbs.append)
+    w.tabs.setCurrentWidget(w.timeline)
+    wait_for(app, lambda: bool(days))
+    frames = [i for i in w.timeline.strip.items if i.kind == "frame"]
+    w.timeline.zoom_to(2 * 3600, (frames[0].start_s + frames[-1].start_s) / 2)
+    wait_for(app, lambda: bool(thumbs), timeout=30)
+    w.timeline.strip.setFocus()
+    w.timeline.strip.choose(frames[1])
+    wait_for(app, lambda: w.timeline.frame.pixmap() is not None and not w.timeline.frame.pixmap().isNull())
+    shoot(app, w, "timeline")
 
 
 def run(embedder: str) -> None:
@@ -88,14 +228,7 @@ def run(embedder: str) -> None:
     app = QApplication.instance() or QApplication(["mirix-app"])
     work = Path(tempfile.mkdtemp(prefix="mirix-shots-"))
     try:
-        fresh = build_gui(work / "fresh", load_settings(work), Factories(capture_loop=None), app)
-        fresh.window.show()
-        wait_for(app, lambda: fresh.window.unlock.info is not None)
-        fresh.window.unlock.passphrase.setText("correct horse battery")
-        fresh.window.unlock.confirm.setText("correct horse battery")
-        shoot(app, fresh.window, "first_run")
-        fresh.close()
-
+        first_run(app, work)
         data_dir = work / "demo"
         ids = seed(data_dir, embedder)
         gui = build_gui(data_dir, load_settings(data_dir), Factories(capture_loop=make_gui_capture), app)
@@ -107,58 +240,11 @@ def run(embedder: str) -> None:
         w.unlock.button.click()
         ready: list[str] = []
         gui.bridges.session.models_ready.connect(ready.append)
-        wait_for(app, lambda: bool(ready), timeout=120)
+        wait_for(app, lambda: bool(ready), timeout=180)
 
-        replies: list = []
-        gui.bridges.chat.chat_reply.connect(replies.append)
-        for count, question in enumerate(("Where does Ann work?", "pottery class on Saturday"), start=1):
-            w.chat.input.setText(question)
-            w.chat.send_button.click()
-            wait_for(app, lambda n=count: len(replies) >= n)
-        shoot(app, w, "chat")
-
-        w.tabs.setCurrentWidget(w.memories)
-        w.memories.show_type("semantic")
-        table = w.memories.tables["semantic"]
-        wait_for(app, lambda: bool(table.rows()))
-        table.select_id(ids["semantic"])
-        wait_for(app, lambda: w.memories.detail.detail is not None)
-        w.memories.detail.why_button.click()
-        wait_for(app, lambda: w.memories.detail.sources_list.isVisible())
-        shoot(app, w, "memories")
-
-        w.memories.show_type("procedural")
-        table = w.memories.tables["procedural"]
-        wait_for(app, lambda: bool(table.rows()))
-        table.select_id(ids["procedural"])
-        wait_for(app, lambda: w.memories.detail.detail is not None and w.memories.detail.detail.id == ids["procedural"])
-        w.memories.detail.why_button.click()
-        wait_for(app, lambda: w.memories.detail.frame.isVisible())
-        shoot(app, w, "provenance_frame")
-
-        w.memories.show_type("knowledge_vault")
-        table = w.memories.tables["knowledge_vault"]
-        wait_for(app, lambda: bool(table.rows()))
-        table.select_id(ids["vault"])
-        wait_for(app, lambda: w.memories.detail.detail is not None and w.memories.detail.detail.id == ids["vault"])
-        w.memories.detail.history_button.click()
-        shoot(app, w, "vault_masked")
-
-        graphs: list = []
-        gui.bridges.explore.graph_ready.connect(graphs.append)
-        w.tabs.setCurrentWidget(w.graph)
-        wait_for(app, lambda: bool(graphs))
-        shoot(app, w, "graph")
-
-        days: list = []
-        gui.bridges.explore.timeline_ready.connect(days.append)
-        w.tabs.setCurrentWidget(w.timeline)
-        wait_for(app, lambda: bool(days))
-        frame = next(i for i in w.timeline.strip.items if i.kind == "frame")
-        w.timeline.slider.setValue(int(frame.start_s))
-        w.timeline.strip.item_clicked.emit(frame)
-        wait_for(app, lambda: w.timeline.frame.pixmap() is not None and not w.timeline.frame.pixmap().isNull())
-        shoot(app, w, "timeline")
+        chat_and_search(app, gui, ids)
+        memories(app, gui, ids, work)
+        explore(app, gui, ids)
 
         statuses: list = []
         gui.bridges.capture.status_ready.connect(statuses.append)

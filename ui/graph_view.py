@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QKeySequence, QMouseEvent, QPainter, QPalette, QPen, QShortcut, QWheelEvent
+from PySide6.QtGui import (
+    QColor,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPalette,
+    QPen,
+    QShortcut,
+    QShowEvent,
+    QWheelEvent,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsLineItem,
@@ -147,6 +157,7 @@ class GraphPanel(QWidget):
         self.labels: list[LabelItem] = []
         self.edges: list[tuple[GraphEdge, QGraphicsLineItem]] = []
         self.selected: NodeItem | None = None
+        self._stale = False
         self.scene = QGraphicsScene(self)
         self.view = ZoomView(self.scene)
         self.empty = QLabel(EMPTY_TEXT)
@@ -236,7 +247,20 @@ class GraphPanel(QWidget):
     # -- drawing ------------------------------------------------------------------------------
     @Slot(object)
     def on_graph(self, data: GraphData) -> None:
+        """Draw a laid-out graph now, or when the graph is next shown (no scene work for a hidden tab)."""
         self.data = data
+        if self.isVisible():
+            self._draw(data)
+        else:
+            self._stale = True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale and self.data is not None:
+            self._draw(self.data)
+
+    def _draw(self, data: GraphData) -> None:
+        self._stale = False
         self.selected = None
         self.preview.show_node(None, 0)
         self.scene.clear()

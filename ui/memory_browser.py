@@ -239,12 +239,10 @@ class MemoryBrowser(QWidget):
         """Empty tabs say what fills them, and which need a language model."""
         for type_name, table in self.tables.items():
             label = TYPE_LABELS[type_name]
-            if overview.empty:
-                text = NOTHING_YET
-            elif type_name in NEEDS_MODEL:
-                text = (MODEL_WORKING if overview.model else NEEDS_MODEL_TEXT).format(label=label)
-            else:
-                text = NOTHING_YET
+            text = NOTHING_YET
+            if type_name in NEEDS_MODEL:
+                needs = (MODEL_WORKING if overview.model else NEEDS_MODEL_TEXT).format(label=label)
+                text = f"{NOTHING_YET}\n\n{needs}" if overview.empty and not overview.model else needs
             table.set_empty_text(text)
 
     @Slot(str, str)

@@ -37,7 +37,7 @@ class MemoryTable(QWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.filter = QLineEdit()
-        self.filter.setPlaceholderText(f"Quick filter: the {TYPE_LABELS[type_name].lower()} listed here…")
+        self.filter.setPlaceholderText(f"Quick filter: narrow the {TYPE_LABELS[type_name].lower()} rows below…")
         self.filter.setToolTip("Narrows this tab's loaded rows by their text; the search above searches everything.")
         self.filter.setClearButtonEnabled(True)
         self.view = QTableView()

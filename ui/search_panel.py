@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import math
+import re
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QModelIndex, QRectF, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPainter, QPalette, QTextDocument
+from PySide6.QtCore import QEvent, QModelIndex, QRectF, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPalette, QResizeEvent, QTextDocument
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QStyle,
@@ -113,27 +117,63 @@ class SearchBar(QWidget):
 class ResultDelegate(QStyledItemDelegate):
     """Paints a result row (rich text: marked matches, a snippet, where and when) only when it is on screen."""
 
-    LINES = 4
+    PAD = 6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._docs: dict[tuple[str, str, int, bool], QTextDocument] = {}
+
+    def _doc(self, result: SearchResult, option: QStyleOptionViewItem, width: int, selected: bool) -> QTextDocument:
+        key = (result.type, result.id, width, selected)
+        doc = self._docs.get(key)
+        if doc is None:
+            if len(self._docs) > 400:
+                self._docs.clear()
+            palette = option.palette
+            color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+            doc = QTextDocument()
+            doc.setDefaultFont(option.font)
+            doc.setDefaultStyleSheet(f"body {{ color: {color.name()}; }}")
+            doc.setHtml(f"<body>{result_html(result)}</body>")
+            doc.setTextWidth(max(100, width - 2 * self.PAD))
+            self._docs[key] = doc
+        return doc
+
+    def forget(self) -> None:
+        """New results or a new theme: lay the rows out again."""
+        self._docs.clear()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        return QSize(option.rect.width(), option.fontMetrics.lineSpacing() * self.LINES + 12)
+        """The row's height from font metrics (cheap for every row; only rows on screen are laid out in full)."""
+        result: SearchResult = index.data(ROW_ROLE)
+        width = self.parent().viewport().width() if self.parent() is not None else option.rect.width()
+        room = max(100, width - 2 * self.PAD)
+        bold = QFont(option.font)
+        bold.setBold(True)
+        lines = _lines(QFontMetricsF(bold), plain(result.title_html), room)
+        lines += _lines(QFontMetricsF(option.font), plain(result.snippet_html), room) if result.snippet_html else 0
+        height = lines * QFontMetricsF(option.font).lineSpacing() + QFontMetricsF(option.font).lineSpacing()
+        return QSize(width, int(height) + 2 * self.PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        result: SearchResult = index.data(ROW_ROLE)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        palette = option.palette
         painter.save()
         if selected:
-            painter.fillRect(option.rect, palette.color(QPalette.ColorRole.Highlight))
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        text = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
-        doc.setDefaultStyleSheet(f"body {{ color: {text.name()}; }} small {{ color: {text.name()}; }}")
-        doc.setHtml(f"<body>{result_html(result)}</body>")
-        doc.setTextWidth(option.rect.width() - 12)
-        painter.translate(option.rect.left() + 6, option.rect.top() + 4)
-        doc.drawContents(painter, QRectF(0, 0, option.rect.width() - 12, option.rect.height() - 8))
+            painter.fillRect(option.rect, option.palette.color(QPalette.ColorRole.Highlight))
+        doc = self._doc(index.data(ROW_ROLE), option, option.rect.width(), selected)
+        painter.translate(option.rect.left() + self.PAD, option.rect.top() + self.PAD / 2)
+        doc.drawContents(painter, QRectF(0, 0, option.rect.width(), option.rect.height()))
         painter.restore()
+
+
+def plain(html_text: str) -> str:
+    """The text of a bit of HTML (marks removed, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def _lines(metrics: QFontMetricsF, text: str, room: float) -> int:
+    """About how many wrapped lines ``text`` takes in ``room`` pixels (average glyphs, room for word breaks)."""
+    return max(1, math.ceil(len(text) * metrics.averageCharWidth() * 1.12 / room))
 
 
 def result_html(r: SearchResult) -> str:
@@ -159,8 +199,10 @@ class SearchResults(QWidget):
         named(self.status, "hint")
         self.list = QListWidget()
         self.list.setObjectName("searchResults")
-        self.list.setUniformItemSizes(True)
-        self.list.setItemDelegate(ResultDelegate(self.list))
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.delegate = ResultDelegate(self.list)
+        self.list.setItemDelegate(self.delegate)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.status)
@@ -179,6 +221,7 @@ class SearchResults(QWidget):
             return
         self.query, self.results = query, results
         self.list.blockSignals(True)
+        self.delegate.forget()
         self.list.clear()
         for result in results:
             item = QListWidgetItem()
@@ -197,3 +240,13 @@ class SearchResults(QWidget):
         if item is not None:
             result: SearchResult = item.data(ROW_ROLE)
             self.open_requested.emit(result.type, result.id)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.delegate.forget()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.delegate.forget()
+        self.list.doItemsLayout()

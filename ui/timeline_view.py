@@ -27,7 +27,14 @@ from ui.timeline_strip import DAY_S, THUMB_H, DayStrip, clock
 from ui.viewmodels import MemoryRow, TimelineDay, TimelineItem
 
 FRAME_WIDTH = 640
-ZOOMS = (("Whole day", DAY_S), ("6 hours", 6 * 3600.0), ("1 hour", 3600.0), ("15 minutes", 900.0), ("5 minutes", 300.0))
+ZOOMS = (
+    ("Whole day", DAY_S),
+    ("6 hours", 6 * 3600.0),
+    ("2 hours", 2 * 3600.0),
+    ("1 hour", 3600.0),
+    ("15 minutes", 900.0),
+    ("5 minutes", 300.0),
+)
 OPEN_SPAN_S = 3 * 3600.0  # the window shown at "now" when the timeline opens
 MAX_THUMBS = 40
 NO_FRAME = "Click a frame (thumbnail or tick) or use ← → to step through frames; wheel zooms, Shift+wheel pans."
@@ -68,6 +75,7 @@ class TimelinePanel(QWidget):
         self.zoom_box = QComboBox()
         for text, span in ZOOMS:
             self.zoom_box.addItem(text, span)
+        self.zoom_box.setPlaceholderText("Custom")  # shown after zooming with the wheel
         self.range_label = QLabel()
         named(self.range_label, "hint")
         self.summary = QLabel()

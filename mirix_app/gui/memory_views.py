@@ -41,7 +41,7 @@ def memory_row(type_name: str, record: Mapping[str, Any]) -> MemoryRow:
     if type_name == OBSERVATION:
         return MemoryRow(OBSERVATION, record["id"], _short(observation_text(record)), _when(record.get("time")))
     mtype = MEMORY_TYPES[type_name]
-    when = record.get(mtype.time_field) if mtype.time_field else record.get("created_at")
+    when = (record.get(mtype.time_field) if mtype.time_field else None) or record.get("created_at")
     return MemoryRow(type_name, record["id"], _short(mtype.display(record)), _when(when), _when(record["updated_at"]))
 
 
