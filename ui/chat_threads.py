@@ -70,6 +70,7 @@ class ThreadList(QWidget):
         self.delete_button.clicked.connect(self.delete_current)
         self.undo_button.clicked.connect(self.undo_delete)
         self._undo_timer.timeout.connect(self.undo_bar.hide)
+        self.mark_current("")
 
     def _undo_bar(self) -> tuple[QFrame, QLabel, QPushButton]:
         bar = QFrame()

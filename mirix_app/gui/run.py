@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,10 @@ from mirix_app.factories import load_app_settings, make_gui_capture
 from mirix_app.settings import Settings
 
 log = logging.getLogger(__name__)
+
+GIL_SWITCH_S = 0.001
+"""How long a busy thread (search, memorize, chat) keeps the GIL while the GUI thread waits for it (Python's default
+is 5 ms; with several busy threads the GUI thread then waited 100+ ms at times: bench/ui_responsiveness.py)."""
 
 Serve = Callable[[Any, Any], Any]
 """Builds the owner's handler of CLI clients' commands from (engine, services)."""
@@ -38,6 +43,7 @@ def build_gui(data_dir: Path, settings: Settings | None = None, factories: Any =
     from ui.tray import TrayIcon
 
     app: Any = qt_app or QApplication.instance()
+    sys.setswitchinterval(GIL_SWITCH_S)
     if settings is None:
         settings = load_app_settings(data_dir)
     log.info("settings loaded from %s", data_dir)
@@ -67,8 +73,6 @@ def run_gui(data_dir: Path, serve: Serve | None = None) -> int:
     ``serve(engine, services)`` builds the handler that runs CLI clients' commands (the CLI passes its
     ``RunHandler``; it is handed in so that this package never imports the CLI).
     """
-    import sys
-
     from PySide6.QtWidgets import QApplication
 
     from mirix_app.desktop.global_shortcut import install_pause_shortcut
@@ -113,8 +117,6 @@ def run_until_quit(app: Any, gui: Any, instance: Any, serve: Serve | None = None
 
 def exit_now(code: int) -> None:
     """Exit without waiting for daemon threads in native code (OCR) that would abort the interpreter's exit."""
-    import sys
-
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
