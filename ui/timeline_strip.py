@@ -136,7 +136,7 @@ class DayStrip(QWidget):
         self._paint_frames(p)
         p.setPen(QPen(QColor("#c9534f"), 2))
         x = self._x(self.cursor_s)
-        p.drawLine(int(x), 18, int(x), self.height())
+        p.drawLine(int(x), 18, int(x), TICK_TOP + TICK_H)  # above the frame times, which stay readable
         p.end()
 
     def _paint_axis(self, p: QPainter) -> None:
