@@ -168,8 +168,6 @@ def run(args: argparse.Namespace) -> dict:
     from mirix_app.settings import load_settings
 
     app = QApplication.instance() or QApplication(["mirix-app"])
-    if args.switch_interval:
-        sys.setswitchinterval(args.switch_interval)
     data_dir = Path(args.work) / "bench"
     gui = build_gui(data_dir, load_settings(data_dir), Factories(capture_loop=None), app)
     shown: list[float] = []
@@ -325,7 +323,6 @@ def main() -> int:
     parser.add_argument("--display", type=int, default=96)
     parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "ui_responsiveness.md"))
     parser.add_argument("--chroma-server", action="store_true", help="vectors in a `chroma run` server process")
-    parser.add_argument("--switch-interval", type=float, default=0.0, help=argparse.SUPPRESS)
     parser.add_argument("--seed-only", help=argparse.SUPPRESS)
     parser.add_argument("--chroma-url", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
