@@ -108,7 +108,10 @@ def first_run(app, work: Path) -> None:
     overview: list = []
     fresh.bridges.memories.overview_ready.connect(overview.append)
     w.unlock.button.click()
-    wait_for(app, lambda: bool(overview), timeout=120)
+    wait_for(app, lambda: w.capture_choice.isVisible() or w.unlocked, timeout=120)
+    if w.capture_choice.isVisible():
+        w.capture_choice.later_button.click()  # "Not now": nothing is captured in the docs' fresh memory
+    wait_for(app, lambda: bool(overview) and w.tabs.isVisible(), timeout=120)
     shoot(app, w, "empty_chat")
     w.tabs.setCurrentWidget(w.memories)
     w.memories.show_type("semantic")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.theme import named
+
 PAUSE_KEYS = "Ctrl+Alt+P"
 TEXT_WIDTH = 640
 
@@ -36,7 +38,7 @@ class CaptureChoicePage(QWidget):
         self.setObjectName("captureChoicePage")
         self.global_shortcut = True  # set by the wiring: whether the pause shortcut works from anywhere here
         self.title = QLabel("Start capturing your screen?")
-        self.title.setObjectName("pageTitle")
+        named(self.title, "pageTitle")
         self.explain = QLabel(choice_text("your data folder"))
         self.explain.setWordWrap(True)
         self.explain.setTextFormat(Qt.TextFormat.RichText)
@@ -44,7 +46,7 @@ class CaptureChoicePage(QWidget):
         self.start_button.setDefault(True)
         self.later_button = QPushButton("Not now")
         self.later_hint = QLabel("You can start capture later in the Capture tab. Chat and imports work either way.")
-        self.later_hint.setObjectName("hint")
+        named(self.later_hint, "hint")
         self.later_hint.setWordWrap(True)
         box = QWidget()
         box.setFixedWidth(TEXT_WIDTH + 20)

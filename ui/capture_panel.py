@@ -45,10 +45,10 @@ class CapturePanel(QWidget):
         self.pause_button = QPushButton("Pause")
         self.pause_button.setToolTip("Pause or resume capture (Ctrl+Alt+P)")
         self.shortcut_hint = QLabel("Ctrl+Alt+P pauses or resumes capture.")
-        self.shortcut_hint.setObjectName("hint")
+        named(self.shortcut_hint, "hint")
         self.shortcut_hint.setWordWrap(True)
         self.tray_notice = QLabel()
-        self.tray_notice.setObjectName("hint")
+        named(self.tray_notice, "hint")
         self.tray_notice.setWordWrap(True)
         self.tray_notice.hide()
         self.forget_buttons = [QPushButton(words) for _, words in FORGET_CHOICES]

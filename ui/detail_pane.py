@@ -102,7 +102,7 @@ class DetailPane(QWidget):
 
     def _reauth_bar(self) -> QFrame:
         bar = QFrame()
-        bar.setObjectName("confirmBar")
+        named(bar, "confirmBar")
         self.reauth_label = QLabel("Type your passphrase again to reveal this value (shown for 30 seconds).")
         self.reauth_label.setWordWrap(True)
         self.reauth_input = QLineEdit()
@@ -111,7 +111,7 @@ class DetailPane(QWidget):
         self.reauth_go = QPushButton("Reveal")
         self.reauth_cancel = QPushButton("Cancel")
         self.reauth_error = QLabel()
-        self.reauth_error.setObjectName("unlockStatus")
+        named(self.reauth_error, "unlockStatus")
         self.reauth_error.hide()
         column = QVBoxLayout(bar)
         column.addWidget(self.reauth_label)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from ui.theme import named
 from ui.viewmodels import ForgetPlan
 
 
@@ -48,7 +49,7 @@ class ForgetDialog(QDialog):
         self.setObjectName("forgetDialog")
         self.setMinimumWidth(560)
         self.title = QLabel(f"Forget everything from {label}?")
-        self.title.setObjectName("detailTitle")
+        named(self.title, "detailTitle")
         self.title.setWordWrap(True)
         self.details = QLabel("Counting what this range holds…")
         self.details.setWordWrap(True)
@@ -58,10 +59,10 @@ class ForgetDialog(QDialog):
             "deleted for good. A memory that also came from outside the range stays and loses only this range's "
             "sources (its history keeps the change). Nothing outside the range changes."
         )
-        self.note.setObjectName("hint")
+        named(self.note, "hint")
         self.note.setWordWrap(True)
         self.forget_button = QPushButton("Forget")
-        self.forget_button.setObjectName("dangerButton")
+        named(self.forget_button, "dangerButton")
         self.forget_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setDefault(True)

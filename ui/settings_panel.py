@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.theme import named
 from ui.viewmodels import SettingsForm
 
 PROVIDERS = [("", "None (offline answers)"), ("openai", "OpenAI"), ("anthropic", "Anthropic"), ("google", "Google")]
@@ -79,7 +80,7 @@ class SettingsPanel(QWidget):
             "Locking closes the memory: the key leaves memory, and capture pauses until you unlock "
             "(frames cannot be encrypted without the key)."
         )
-        self.lock_note.setObjectName("hint")
+        named(self.lock_note, "hint")
         self.lock_note.setWordWrap(True)
         self.apply_button = QPushButton("Apply")
         self.message = QLabel()

@@ -41,7 +41,7 @@ class UnlockPage(QWidget):
         self.confirm.setPlaceholderText("the same passphrase again")
         self.strength = QLabel()
         self.strength.setWordWrap(True)
-        self.strength.setObjectName("hint")
+        named(self.strength, "hint")
         self.show_text = QCheckBox("Show passphrase")
         self.show_text.toggled.connect(self._on_show_text)
         self.status = QLabel()
