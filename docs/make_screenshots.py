@@ -212,7 +212,8 @@ def explore(app, gui, ids: dict) -> None:
     w.tabs.setCurrentWidget(w.timeline)
     wait_for(app, lambda: bool(days))
     frames = [i for i in w.timeline.strip.items if i.kind == "frame"]
-    w.timeline.zoom_to(2 * 3600, (frames[0].start_s + frames[-1].start_s) / 2)
+    first, last = frames[0].start_s, frames[-1].start_s
+    w.timeline.zoom_to(max(3600.0, (last - first) * 1.15), (first + last) / 2)  # every frame in view
     wait_for(app, lambda: bool(thumbs), timeout=30)
     w.timeline.strip.setFocus()
     w.timeline.strip.choose(frames[1])
