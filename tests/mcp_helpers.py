@@ -15,8 +15,8 @@ from mcp import ClientSession, StdioServerParameters, stdio_client
 from mcp_types import CallToolResult, Implementation
 from proc_helpers import ROOT
 
-from mirix_app.cli.chat_jsonl import read_chat_jsonl
-from mirix_app.cli.import_chat import ChatImport
+from mirix_app.importers.chat_import import ChatImport
+from mirix_app.importers.chat_jsonl import read_chat_jsonl
 from stores.embedders import HashingEmbedder
 from stores.memory_store import MemoryStore
 
@@ -100,7 +100,8 @@ def seed_memory(root: Path) -> tuple[Path, dict[str, str]]:
     try:
         report = ChatImport(messages)
         for item in read_chat_jsonl(messages):
-            report.take(store, item)
+            if report.take(item):
+                report.flush(store)
         report.flush(store)
         first = store.observation_id_for_source("msg-1")
         now = datetime.now(UTC)
