@@ -57,8 +57,11 @@ def _iso(moment: datetime) -> str:
 def seed_demo(store: MemoryStore, now: datetime | None = None) -> dict[str, Any]:
     """Fill an empty store with demo observations and memories of every type; returns a few of their ids."""
     now = now or datetime.now().astimezone().replace(second=0, microsecond=0)
-    # the demo day is today: from 9:00, or the last three hours, but never before today's midnight
-    start = now.replace(hour=9, minute=0) if now.hour >= 12 else max(now - timedelta(hours=3), now.replace(hour=0))
+    # the demo day is today (the timeline shows today): from 9:00, else from 3 hours ago, else from midnight
+    if now.hour >= 12:
+        start = now.replace(hour=9, minute=0)
+    else:
+        start = max(now - timedelta(hours=3), now.replace(hour=0, minute=0))
     chat = [
         NewObservation("chat", f"demo-msg-{i}", _iso(start + timedelta(minutes=3 * i)), text, speaker=who, session="s1")
         for i, (who, text) in enumerate(CHAT)
