@@ -1,14 +1,19 @@
-"""Helpers for tests that run several real mirix-app processes against one data dir."""
+"""Helpers for tests that run real processes: several mirix-app commands on one data dir, a private X server."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from helpers import PASSPHRASE, chat, write_jsonl
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,3 +66,22 @@ def stats(data_dir: Path, env: dict[str, str]) -> dict[str, Any]:
 def observation_count(data_dir: Path, env: dict[str, str]) -> int:
     inbox = stats(data_dir, env)["observations"]
     return int(sum(v for v in inbox.values() if isinstance(v, int)))
+
+
+@contextlib.contextmanager
+def xvfb_display(first: int, size: str = "1280x800x24") -> Iterator[str]:
+    """A private Xvfb server on the first free display number from ``first``; yields its name (":N")."""
+    binary = shutil.which("Xvfb")
+    if binary is None:
+        pytest.skip("Xvfb is not installed (install.sh installs it)")
+    number = next(n for n in range(first, first + 40) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    proc = subprocess.Popen([binary, f":{number}", "-screen", "0", size, "-nolisten", "tcp"])
+    try:
+        for _ in range(100):
+            if Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import shutil
-import subprocess
 import threading
-import time
-from pathlib import Path
 
 import pytest
+from proc_helpers import xvfb_display
 
 from mirix_app.desktop.global_shortcut import X11KeyGrab, unavailable_reason
 
 
 @pytest.fixture(scope="module")
 def xvfb():
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        pytest.skip("Xvfb is not installed (install.sh installs it)")
-    number = next(n for n in range(121, 160) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    proc = subprocess.Popen([binary, f":{number}", "-screen", "0", "640x480x24", "-nolisten", "tcp"])
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    yield f":{number}"
-    proc.terminate()
-    proc.wait(10)
+    with xvfb_display(121, "640x480x24") as name:
+        yield name
 
 
 def press_ctrl_alt_p(display: str) -> None:

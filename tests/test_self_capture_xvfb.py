@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from helpers import PASSPHRASE
-from proc_helpers import ROOT
+from proc_helpers import ROOT, xvfb_display
 
 from stores.embedders import HashingEmbedder
 from stores.memory_store import MemoryStore
@@ -22,18 +19,8 @@ APP_WORDS = ("Ask your memory", "Memories", "Timeline", "Dialog text", "answerin
 
 @pytest.fixture
 def display():
-    binary = shutil.which("Xvfb")
-    if binary is None:
-        pytest.skip("Xvfb is not installed (install.sh installs it)")
-    number = next(n for n in range(161, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    proc = subprocess.Popen([binary, f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-    for _ in range(100):
-        if Path(f"/tmp/.X11-unix/X{number}").exists() or proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    yield f":{number}"
-    proc.terminate()
-    proc.wait(10)
+    with xvfb_display(161, "1280x800x24") as name:
+        yield name
 
 
 def test_capture_stores_nothing_of_the_focused_app_or_its_dialog_and_paints_its_window_over(display, tmp_path):
