@@ -68,19 +68,26 @@ def _print_plan(report: ForgetReport, since: str, until: str, dry_run: bool) -> 
         output.out(f"  - {line}")
 
 
+def _go_ahead(plan: ForgetReport, since: str, until: str, args: argparse.Namespace) -> bool:
+    """Print what the range holds; True when it should now be deleted (not a dry run, not empty, confirmed)."""
+    _print_plan(plan, since, until, args.dry_run)
+    if args.dry_run:
+        output.out("(dry run: nothing was deleted)")
+        return False
+    if plan.nothing:
+        return False
+    if not _confirmed(args):
+        output.out("nothing was deleted")
+        return False
+    return True
+
+
 def cmd_forget(args: argparse.Namespace) -> int:
     """Run as the data dir's owner (or inside the desktop app for an older client's ``run`` request)."""
     since, until = _range(args)
     with _cli()._open(args) as store:
         plan = store.forget_range(since, until, dry_run=True)
-        _print_plan(plan, since, until, args.dry_run)
-        if args.dry_run:
-            output.out("(dry run: nothing was deleted)")
-            return EXIT_OK
-        if plan.nothing:
-            return EXIT_OK
-        if not _confirmed(args):
-            output.out("nothing was deleted")
+        if not _go_ahead(plan, since, until, args):
             return EXIT_OK
         output.out(store.forget_range(since, until).summary())
     return EXIT_OK
@@ -92,14 +99,7 @@ def forget_as_client(path: str, args: argparse.Namespace) -> int | str | None:
     plan = _request(path, since, until, dry_run=True)
     if not isinstance(plan, ForgetReport):
         return plan
-    _print_plan(plan, since, until, args.dry_run)
-    if args.dry_run:
-        output.out("(dry run: nothing was deleted)")
-        return EXIT_OK
-    if plan.nothing:
-        return EXIT_OK
-    if not _confirmed(args):
-        output.out("nothing was deleted")
+    if not _go_ahead(plan, since, until, args):
         return EXIT_OK
     done = _request(path, since, until, dry_run=False)
     if not isinstance(done, ForgetReport):
