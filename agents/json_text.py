@@ -78,3 +78,27 @@ def object_for(text: str, name: str, schema: Mapping[str, Any]) -> dict[str, Any
             if isinstance(fitted, dict):
                 return fitted
     return None
+
+
+def cut_off_object(text: str) -> dict[str, Any] | None:
+    """The complete part of a JSON object a reply began but the output limit cut (unfinished strings left out)."""
+    import pydantic_core
+
+    text = _FENCE.sub("", text or "")
+    start = text.find("{")
+    if start < 0:
+        return None
+    try:
+        value = pydantic_core.from_json(text[start:], allow_partial=True)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def without_last_item(obj: dict[str, Any]) -> dict[str, Any] | None:
+    """``obj`` with the last item of its last non-empty list dropped (where a cut reply ends); None if none is left."""
+    for key in reversed(list(obj)):
+        value = obj[key]
+        if isinstance(value, list) and value:
+            return {**obj, key: value[:-1]}
+    return None

@@ -14,7 +14,7 @@ preferences they state about themselves to core or semantic memory; a bare quest
 The memory agents:
 {agents}"""
 
-BATCH_TEMPLATE = """New observations (ref | time | where | content):
+BATCH_TEMPLATE = """New observations (ref | time | where | content; no time and place: as the line above):
 {observations}"""
 
 AGENT_TASK_TEMPLATE = """Instruction from the meta memory manager: {instruction}
@@ -27,8 +27,9 @@ Existing {type} memories that may be related:
 SINGLE_PASS_PROMPT = """You build a personal memory from observations (chat messages or text seen on screen).
 Return JSON with a list for each kind of memory:
 - episodic: the events of this batch: who did, said or planned what. One entry per distinct event or topic,
-  the summary one sentence naming the people. Always at least one.
-- semantic: lasting facts about people, places, things, plans (name = who or what it is about). If a fact
+  the summary one short sentence (at most 20 words) naming the people. Always at least one.
+- semantic: lasting facts about people, places, things, plans, one short sentence each, stated in the batch
+  (name = who or what it is about). If a fact
   corrects an existing memory, set replaces to its ref (m1, m2, ...).
 - core: short durable facts about the user ("human") or how the user wants the assistant to behave ("persona").
 - procedural: step-by-step how-tos found in the batch.
@@ -43,7 +44,7 @@ kind; most batches have no procedural or knowledge_vault items. sources: the one
 that say it. Write short sentences in your own words, names, dates and numbers exactly as written; never invent
 anything. Compact JSON, no indentation."""
 
-SINGLE_PASS_TASK = """Observations (ref | time | where | content):
+SINGLE_PASS_TASK = """Observations (ref | time | where | content; no time and place: as the line above):
 {observations}
 
 Existing memories (ref | kind | text):

@@ -21,6 +21,9 @@ DEFAULT_MODELS = {
     "ollama": "qwen2.5:7b-instruct",
 }
 DEFAULT_TIMEOUT_S = 120.0
+# llama.cpp's DRY sampler: a phrase the reply already holds is penalised (servers without it ignore the field);
+# greedy small models otherwise repeat one summary until the schema's length limit cuts it
+REPEAT_GUARD = {"dry_multiplier": 0.8}
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class ProviderSpec:
     temperature: float = 0.0
     max_retries: int = 1
     max_tokens: int = 2048
+    repeat_guard: bool = False  # a local server: ask it to penalise repeated phrases (small models loop when greedy)
 
 
 def keyring_account(provider: str) -> str:
@@ -111,6 +115,7 @@ def _openai_compatible(spec: ProviderSpec, model: str, key: str | None) -> Any:
         max_tokens=spec.max_tokens,
         temperature=spec.temperature,
         stream_usage=True,
+        extra_body=REPEAT_GUARD if spec.repeat_guard else None,
     )
 
 

@@ -16,6 +16,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langchain_core.tools import BaseTool
 from pydantic import BaseModel, Field
 
+from agents.kind_signs import RARE_KINDS, kinds_with_signs
 from agents.memory_agents import core, episodic, knowledge_vault, procedural, resource, semantic
 from agents.memory_agents.base import Workspace, delete_memory
 from agents.ops import MemoryOp
@@ -29,9 +30,9 @@ RELATED_CHARS = 160
 WRITE_TYPES = ("episodic", "semantic", "core", "procedural", "resource", "knowledge_vault")
 # bounds sent with the schema: a grammar-constrained small model cannot ramble past them (validation stays lenient)
 MAX_ITEMS = {"episodic": 6, "semantic": 8, "core": 3, "procedural": 2, "resource": 3, "knowledge_vault": 3}
-MAX_CHARS = {"summary": 240, "details": 300, "text": 160, "name": 60, "title": 120, "caption": 120, "uri": 200}
+MAX_CHARS = {"summary": 160, "details": 240, "text": 140, "name": 60, "title": 120, "caption": 120, "uri": 200}
 MAX_SOURCES = 4
-EVENT_EVERY = 5  # observations per required episodic entry
+EVENT_EVERY = 8  # observations per required episodic entry
 
 
 class CoreLine(BaseModel):
@@ -145,6 +146,7 @@ def extraction_request(batch: TriagedBatch, related: Related) -> StructuredReque
     """The schema for this batch: sources limited to its refs, memory refs to the related ones listed."""
     schema = copy.deepcopy(Extraction.model_json_schema())
     refs = list(batch.refs)
+    kinds = kinds_with_signs(batch.text)
     for definition in schema.get("$defs", {}).values():
         props = definition.get("properties", {})
         for name, limit in MAX_CHARS.items():
@@ -163,10 +165,15 @@ def extraction_request(batch: TriagedBatch, related: Related) -> StructuredReque
             props["replaces"] = {"type": "string", "enum": ["", *related.by_ref]}
     for name, limit in MAX_ITEMS.items():
         schema["properties"][name]["maxItems"] = limit
+    for name in RARE_KINDS:
+        if name not in kinds:  # a small model fills any list it is offered: offer only what the batch shows signs of
+            schema["properties"].pop(name)
     # coverage: about one event per few observations, so a small model cannot fold a whole batch into one line
     events = schema["properties"]["episodic"]
     events["minItems"] = max(1, -(-len(refs) // EVENT_EVERY))
-    events["maxItems"] = max(events["minItems"], MAX_ITEMS["episodic"], -(-len(refs) // 2))
+    # at most one event or fact per few observations: a small model otherwise writes one per line, or repeats itself
+    for name in ("episodic", "semantic"):
+        schema["properties"][name]["maxItems"] = max(events["minItems"], min(MAX_ITEMS[name], -(-len(refs) // 4)))
     if not related.by_ref:
         for name in ("update", "delete"):
             schema["properties"].pop(name, None)
@@ -206,7 +213,7 @@ def stage_extraction(store: MemoryStore, batch: TriagedBatch, related: Related, 
                 return
             seen.add(key)
         try:
-            tool.invoke({**{k: v for k, v in args.items() if v not in (None, "")}, "ws": ws})
+            tool.invoke({**{k: _whole_sentences(k, v) for k, v in args.items() if v not in (None, "")}, "ws": ws})
         except pydantic.ValidationError as error:
             applied.refused.append(f"{type_name}: {describe_validation_error(error)}")
         except ToolInputError as error:
@@ -238,6 +245,17 @@ def stage_extraction(store: MemoryStore, batch: TriagedBatch, related: Related, 
     for ws in spaces.values():
         applied.ops.extend(ws.ops)
     return applied
+
+
+def _whole_sentences(name: str, value: Any) -> Any:
+    """Text the schema's length limit cut mid-sentence, ended at its last full sentence (or word, with an ellipsis)."""
+    limit = MAX_CHARS.get(name)
+    if not isinstance(value, str) or limit is None or len(value) < limit - 1:
+        return value
+    end = max(value.rfind(mark) for mark in (". ", "! ", "? "))
+    if end >= limit // 3:
+        return value[: end + 1]
+    return value[: value.rfind(" ")].rstrip(" ,;:-") + "…" if " " in value else value
 
 
 UPDATE_TOOLS: dict[str, tuple[BaseTool, Sequence[str]]] = {

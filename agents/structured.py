@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from agents.capabilities import CapabilityMemory
 from agents.errors import InvalidModelOutput, ProviderUnavailable
-from agents.json_text import object_for
+from agents.json_text import cut_off_object, object_for, without_last_item
 from agents.llm_call import LLMCaller
 from agents.llm_profile import JSON_SCHEMA_PROVIDERS, LLMProfile
 from agents.tools import describe_validation_error
@@ -107,9 +107,13 @@ def _ask(
                 raise ModeUnsupported(str(error)) from error
             if type(error.__cause__).__name__ != "LengthFinishReasonError":  # openai's parse() on a cut-off reply
                 raise
-            reply = AIMessage(content="", response_metadata={"finish_reason": "length"})
+            reply = AIMessage(content=_cut_reply_text(error), response_metadata={"finish_reason": "length"})
         obj = _reply_object(reply, request)
         if obj is None and _cut_off(reply):
+            kept = _complete_items(_reply_text(reply), request)
+            if kept is not None:  # the items written before the cut are whole: keep them rather than ask again
+                log.info("%s: reply cut off at the output limit; kept the complete items", request.name)
+                return kept
             last_error = "the reply was cut off at the output limit; answer again with fewer and shorter items"
         elif obj is None:
             last_error = "the reply holds no JSON object; reply with JSON only"
@@ -159,6 +163,27 @@ def _reply_object(reply: Any, request: StructuredRequest[Any]) -> dict[str, Any]
         if isinstance(tool_call.get("args"), dict):
             return tool_call["args"]
     return object_for(_reply_text(reply), request.name, request.schema)
+
+
+def _cut_reply_text(error: ProviderUnavailable) -> str:
+    """The text of a reply openai's parse() refused because the output limit cut it."""
+    choices = getattr(getattr(error.__cause__, "completion", None), "choices", None) or []
+    message = getattr(choices[0], "message", None) if choices else None
+    return getattr(message, "content", None) or ""
+
+
+def _complete_items(text: str, request: StructuredRequest[T]) -> T | None:
+    """A valid value from the whole items of a cut-off reply (the unfinished last ones dropped), or None."""
+    obj, dropped = cut_off_object(text), False
+    while obj:
+        try:
+            value = request.validate(obj)
+        except (pydantic.ValidationError, ValueError):
+            obj, dropped = without_last_item(obj), True
+            continue
+        kept_any = any(isinstance(v, list) and v for v in obj.values())
+        return value if kept_any or not dropped else None  # nothing whole was kept: ask again
+    return None
 
 
 def _cut_off(reply: Any) -> bool:

@@ -72,7 +72,7 @@ def triage(
     recent = {line for text in recent_texts for line in _lines(text)}
     seen_on_screen: set[str] = set()
     parts: list[str] = []
-    size, anything_new = 0, False
+    size, anything_new, last_header = 0, False, ""
     for obs in observations:
         if batch.deferred_ids:
             batch.deferred_ids.append(obs["id"])  # keep time order: the rest waits for the next batch
@@ -88,11 +88,14 @@ def triage(
             batch.observation_ids.append(obs["id"])  # nothing left to say: done with this batch
             continue
         ref = f"o{len(batch.refs) + 1}"
-        entry = f"[{ref}] {_header(obs)} | {redactor.redact(_body(obs, lines))}"
+        header = _header(obs)  # said once for a run of lines with the same time and place (fewer prompt tokens)
+        shown = "" if parts and header == last_header else f"{header} | "
+        entry = f"[{ref}] {shown}{redactor.redact(_body(obs, lines))}"
         if parts and size + len(entry) > max_chars:
             batch.deferred_ids.append(obs["id"])
             continue
         anything_new = anything_new or new_here
+        last_header = header
         parts.append(entry)
         size += len(entry) + 1
         batch.refs[ref] = obs["id"]

@@ -197,6 +197,7 @@ def make_chat_model(settings: Settings) -> Any:
         timeout_s=profile.timeout_s,
         max_retries=profile.max_retries,
         max_tokens=profile.max_tokens,
+        repeat_guard=profile.local,
     )
     return build_chat_model(spec)
 

@@ -157,3 +157,51 @@ def test_a_cloud_agent_that_stores_nothing_is_reminded_once(store):
     report = make_memorizer(store, settings, model).run(until_empty=True)
     assert report.written == {"semantic": 1}
     assert any("You stored nothing" in p for p in model.prompts)
+
+
+def _offered(model):
+    return set(model.call_kwargs[0]["response_format"]["json_schema"]["schema"]["properties"])
+
+
+def test_a_small_model_is_offered_only_the_rare_kinds_the_batch_shows_signs_of(store):
+    add_chat(store, ("t1", "Ann", "Hey! How was your weekend?"), ("t2", "Bob", "Great, we went swimming with the kids"))
+    reply = {"episodic": [{"summary": "Bob went swimming with his kids", "sources": ["o2"]}]}
+    small_talk = ScriptedChatModel(scripts={SINGLE_PASS: [json_reply(reply)]})
+    make_memorizer(store, local_settings(), small_talk).run(until_empty=True)
+    assert _offered(small_talk) >= {"episodic", "semantic", "core"}
+    assert not _offered(small_talk) & {"procedural", "resource", "knowledge_vault"}, "nothing there to invent"
+
+    add_chat(store, *CHAT)  # a how-to and a book title, no exact value
+    rich = ScriptedChatModel(scripts={SINGLE_PASS: [json_reply(EXTRACTION)]})
+    make_memorizer(store, local_settings(), rich).run(until_empty=True)
+    assert {"procedural", "resource"} <= _offered(rich) and "knowledge_vault" not in _offered(rich)
+
+
+def test_a_summary_cut_by_the_length_limit_is_stored_as_whole_sentences(store):
+    add_chat(store, ("m1", "Ann", "I moved to Lisbon last week and started at Acme on Monday"))
+    said = "Ann moved to Lisbon last week. She started at Acme as a designer on Monday and says the team " * 3
+    reply = {"episodic": [{"summary": said[:160], "sources": ["o1"]}]}
+    model = ScriptedChatModel(scripts={SINGLE_PASS: [json_reply(reply)]})
+    make_memorizer(store, local_settings(), model).run(until_empty=True)
+    stored = store.memories.list_recent("episodic")[0]["summary"]
+    assert stored.endswith("says the team Ann moved to Lisbon last week."), "ends at its last full sentence"
+
+
+def test_lines_with_the_same_time_and_place_say_them_once(store):
+    news = [
+        NewObservation(kind="chat", source_id=f"m{i}", time="2024-03-01T10:00:00", text=t, speaker=w, session="s1")
+        for i, (w, t) in enumerate([("Ann", "I moved to Lisbon"), ("Bob", "Congrats!")])
+    ]
+    store.observations.add_many(news)
+    model = ScriptedChatModel(scripts={SINGLE_PASS: [json_reply({"episodic": [{"summary": "Ann moved to Lisbon"}]})]})
+    make_memorizer(store, local_settings(), model).run(until_empty=True)
+    shown = model.prompts[0]
+    assert "[o1] 2024-03-01 10:00 | chat" in shown and "[o2] Bob: Congrats!" in shown
+
+
+def test_a_local_server_is_asked_to_penalise_repeated_phrases_and_a_cloud_api_is_not():
+    from mirix_app.factories import make_chat_model
+
+    assert make_chat_model(local_settings()).extra_body == {"dry_multiplier": 0.8}
+    cloud = local_settings(base_url="https://api.example.com/v1")
+    assert make_chat_model(cloud).extra_body is None

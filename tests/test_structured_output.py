@@ -162,3 +162,35 @@ def test_two_holders_of_one_capability_file_keep_each_others_records():
     chat.record_mode("ollama:b", "tools")
     assert CapabilityMemory(load).mode("openai_compatible:a") == "json_schema"
     assert CapabilityMemory(load).mode("ollama:b") == "tools"
+
+
+def test_a_reply_cut_off_after_whole_items_keeps_them_without_asking_again():
+    whole = '{"routes": [{"agent": "semantic", "instruction": "Ann lives in Lisbon"}, {"agent": "episodic", "instr'
+    model = ScriptedChatModel(default=AIMessage(content=whole, response_metadata={"finish_reason": "length"}))
+    routing = ask(model)
+    assert [(r.agent, r.instruction) for r in routing.routes] == [("semantic", "Ann lives in Lisbon")]
+    assert len(model.prompts) == 1, "the whole items were kept: no second call"
+
+
+def test_the_text_of_a_cut_off_reply_the_openai_client_refused_is_still_read():
+    from openai.types.chat import ChatCompletion
+
+    text = '{"routes": [{"agent": "core", "instruction": "Ann is vegan"}, {"agent": "epi'
+    completion = ChatCompletion.model_validate(
+        {
+            "id": "c1",
+            "created": 0,
+            "model": "m",
+            "object": "chat.completion",
+            "choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": text}}],
+        }
+    )
+
+    class CutsOff(ScriptedChatModel):
+        def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+            self.keys_called.append("cut")
+            raise openai.LengthFinishReasonError(completion=completion)
+
+    model = CutsOff(default=json_reply({}))
+    assert [r.agent for r in ask(model).routes] == ["core"]
+    assert model.keys_called == ["cut"]
