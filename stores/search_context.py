@@ -8,10 +8,11 @@ from typing import Any
 import sqlite_utils
 
 from stores.memory_types import OBSERVATION
-from stores.rows import fetch_dicts
+from stores.rows import chunks, fetch_dicts, ids_by_kind
 
 Key = tuple[str, str]
 NEIGHBOUR_GAP_S = 30 * 60  # a neighbour further away in time than this is another conversation or activity
+RANKING_COLUMNS = "id, kind, session, app, speaker, time_epoch"
 
 
 def thread_of(row: dict[str, Any]) -> tuple[str, str, str | None]:
@@ -28,27 +29,28 @@ class SearchContext:
         self._db = db
 
     def observations(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Full observation rows by id."""
-        wanted = list(dict.fromkeys(ids))
+        """The ranking columns of observation rows by id (not their text: only the hits shown need that)."""
         out: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
+        for chunk in chunks(list(dict.fromkeys(ids))):
             marks = ",".join("?" * len(chunk))
-            out.update(
-                {r["id"]: r for r in fetch_dicts(self._db, f"SELECT * FROM observation WHERE id IN ({marks})", chunk)}
-            )
+            sql = f"SELECT {RANKING_COLUMNS} FROM observation WHERE id IN ({marks})"
+            out.update({r["id"]: r for r in fetch_dicts(self._db, sql, chunk)})
         return out
 
     def provenance(self, keys: Sequence[Key]) -> dict[Key, list[str]]:
         """The observation ids each memory was made from."""
-        out: dict[Key, list[str]] = {}
-        for kind, item_id in keys:
-            if kind == OBSERVATION:
-                continue
-            rows = self._db.execute(
-                "SELECT observation_id FROM provenance WHERE memory_type = ? AND memory_id = ?", [kind, item_id]
-            ).fetchall()
-            out[(kind, item_id)] = [r[0] for r in rows]
+        wanted = [key for key in keys if key[0] != OBSERVATION]
+        out: dict[Key, list[str]] = {key: [] for key in wanted}
+        for kind, ids in ids_by_kind(wanted).items():
+            for chunk in chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT memory_id, observation_id FROM provenance "
+                    f"WHERE memory_type = ? AND memory_id IN ({marks})",
+                    [kind, *chunk],
+                )
+                for item_id, obs_id in rows:
+                    out[(kind, item_id)].append(obs_id)
         return out
 
     def neighbours(self, row: dict[str, Any]) -> list[str]:

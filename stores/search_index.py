@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from stores.query_time import time_spans
+from stores.rows import chunks, ids_by_kind
 from stores.timeutil import utcnow_iso
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -160,13 +161,16 @@ class SearchIndex:
             )
             self._stemmer_ready = True
         self._db.execute("DELETE FROM temp.stem_fts")
-        for number, word in enumerate(words, start=1):
-            self._db.execute("INSERT INTO temp.stem_fts (rowid, w) VALUES (?, ?)", [number, word])
-        stems: list[str | None] = [None] * len(words)
-        for term, doc in self._db.execute("SELECT term, doc FROM temp.stem_vocab"):
-            stems[doc - 1] = term
+        self._db.execute("INSERT INTO temp.stem_fts (rowid, w) VALUES (1, ?)", [" ".join(words)])  # one row, in order
+        found = list(self._db.execute("SELECT term, offset FROM temp.stem_vocab ORDER BY offset"))
+        if len(found) != len(words):  # a word the tokenizer splits in two: one row per word instead
+            self._db.execute("DELETE FROM temp.stem_fts")
+            for number, word in enumerate(words, start=1):
+                self._db.execute("INSERT INTO temp.stem_fts (rowid, w) VALUES (?, ?)", [number, word])
+            by_doc = dict((doc, term) for term, doc in self._db.execute("SELECT term, doc FROM temp.stem_vocab"))
+            found = [(by_doc.get(number), number) for number in range(1, len(words) + 1)]
         self._db.execute("DELETE FROM temp.stem_fts")
-        return stems
+        return [term for term, _ in found]
 
     def informative_query(self, text: str) -> str | None:
         """The FTS5 query of ``text`` without words so common that they match a large share of all items."""
@@ -209,13 +213,15 @@ class SearchIndex:
     def mentioning(self, keys: Sequence[tuple[str, str]], start: float, end: float) -> set[tuple[str, str]]:
         """Those of ``keys`` whose text mentions a date inside [start, end]."""
         found: set[tuple[str, str]] = set()
-        for kind, item_id in keys:
-            row = self._db.execute(
-                "SELECT 1 FROM mentioned_time WHERE kind = ? AND item_id = ? AND start <= ? AND end >= ? LIMIT 1",
-                [kind, item_id, end, start],
-            ).fetchone()
-            if row is not None:
-                found.add((kind, item_id))
+        for kind, ids in ids_by_kind(keys).items():
+            for chunk in chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    "SELECT DISTINCT item_id FROM mentioned_time "
+                    f"WHERE kind = ? AND item_id IN ({marks}) AND start <= ? AND end >= ?",
+                    [kind, *chunk, end, start],
+                )
+                found.update((kind, item_id) for (item_id,) in rows)
         return found
 
     def index(self, kind: str, item_id: str, body: str, time: float | None, app: str | None) -> None:
@@ -255,10 +261,8 @@ class SearchIndex:
         if not keys or self._db.execute("SELECT 1 FROM vector_outbox LIMIT 1").fetchone() is None:
             return set()
         wanted = set(keys)
-        ids = list({item_id for _, item_id in wanted})
         found: set[tuple[str, str]] = set()
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for chunk in chunks(list({item_id for _, item_id in wanted})):
             marks = ",".join("?" * len(chunk))
             rows = self._db.execute(
                 f"SELECT kind, item_id FROM vector_outbox WHERE op = 'upsert' AND item_id IN ({marks})", chunk
@@ -311,10 +315,9 @@ class SearchIndex:
     def times(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
         """The indexed time of each (kind, item_id)."""
         out: dict[tuple[str, str], float | None] = {}
-        for kind, item_id in keys:
-            row = self._db.execute(
-                "SELECT time FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id]
-            ).fetchone()
-            if row is not None:
-                out[(kind, item_id)] = row[0]
+        for kind, ids in ids_by_kind(keys).items():
+            for chunk in chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                sql = f"SELECT item_id, time FROM search_doc WHERE kind = ? AND item_id IN ({marks})"
+                out.update({(kind, item_id): time for item_id, time in self._db.execute(sql, [kind, *chunk])})
         return out
