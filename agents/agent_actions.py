@@ -12,6 +12,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from langchain_core.tools import BaseTool
 
+from agents.schema_bounds import bound_text_fields, whole_sentences
 from agents.structured import StructuredRequest, structured_call
 from agents.tools import run_one_tool
 
@@ -32,6 +33,7 @@ def _args_schema(tool: BaseTool, refs: Sequence[str]) -> dict[str, Any]:
     schema.pop("title", None)
     schema.pop("description", None)
     props = schema.get("properties", {})
+    bound_text_fields(props)
     if "sources" in props and refs:
         props["sources"] = {"type": "array", "items": {"type": "string", "enum": list(refs)}}
     return schema
@@ -86,7 +88,10 @@ def run_agent_actions(
         result.model_calls += 1
         errors = []
         for action in actions:
-            call = {"name": action["tool"], "args": action.get("args"), "id": uuid.uuid4().hex[:8]}
+            args = action.get("args")
+            if isinstance(args, dict):
+                args = {name: whole_sentences(name, value) for name, value in args.items()}
+            call = {"name": action["tool"], "args": args, "id": uuid.uuid4().hex[:8]}
             _, error = run_one_tool(by_name, call, inject)
             if error:
                 errors.append(error)

@@ -15,12 +15,14 @@ from agents.agent_actions import run_agent_actions
 from agents.capabilities import CapabilityMemory
 from agents.context import MemorizeContext
 from agents.errors import AgentError, BudgetExhausted, InvalidModelOutput
+from agents.kind_signs import kinds_with_signs
 from agents.llm_profile import LLMProfile
 from agents.memory_agents.base import Workspace, describe
 from agents.memory_agents.registry import AGENTS
 from agents.memory_agents.spec import AgentSpec
 from agents.ops import apply_ops
 from agents.prompts import AGENT_TASK_TEMPLATE, BATCH_TEMPLATE, META_PROMPT, agent_menu
+from agents.schema_bounds import MAX_CHARS
 from agents.single_pass import extraction_messages, extraction_request, find_related, stage_extraction
 from agents.state import AgentTask, MemorizeState
 from agents.structured import request_for, structured_call
@@ -42,14 +44,19 @@ class Route(BaseModel):
     """One memory agent the meta-agent calls, with what it should do."""
 
     agent: AgentName = Field(description="which memory agent")
-    instruction: str = Field(description="what it should store from these observations, in one sentence")
+    instruction: str = Field(
+        description="what it should store from these observations, in one sentence",
+        json_schema_extra={"maxLength": MAX_CHARS["instruction"]},  # in the schema only: a grammar ends it there
+    )
 
 
 class Routing(BaseModel):
     """The memory agents that must act on a batch."""
 
     routes: list[Route] = Field(
-        min_length=1, description="one entry per memory agent to call, each with a short instruction"
+        min_length=1,
+        description="one entry per memory agent to call, each with a short instruction",
+        json_schema_extra={"maxItems": len(AGENTS)},
     )
 
 
@@ -118,6 +125,8 @@ def run_memory_agent(model: Any, spec: AgentSpec, task: AgentTask, ctx: Memorize
     except AgentError as error:
         log.info("%s agent stopped: %s", spec.name, error)
         return {"failures": [_failure(error, spec.name)]}
+    if not ws.ops:
+        log.info("%s agent staged nothing (%s)", spec.name, "; ".join(result.errors)[:300] or "no error")
     run = {"agent": spec.name, "ops": len(ws.ops), "repaired": len(result.errors), "calls": result.model_calls}
     return {"ops": ws.ops, "agent_runs": [run]}
 
@@ -202,6 +211,10 @@ def build_memorize_graph(model: Any, prompt_chars: int | None = None) -> Any:
         chosen: dict[str, str] = {}
         for route in routing.routes:
             chosen.setdefault(route.agent, route.instruction)
+        if ctx.profile.local:  # a small model under-routes: every batch has events, and signs of a rare kind count
+            for name in ["episodic", *sorted(kinds_with_signs(state["batch"].text))]:
+                chosen.setdefault(name, "")
+        log.info("meta-agent routed the batch to %s", ", ".join(chosen))
         return {"routes": [{"agent": a, "instruction": i} for a, i in chosen.items()]}
 
     def fan_out(state: MemorizeState) -> Any:

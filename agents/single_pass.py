@@ -21,6 +21,7 @@ from agents.memory_agents import core, episodic, knowledge_vault, procedural, re
 from agents.memory_agents.base import Workspace, delete_memory
 from agents.ops import MemoryOp
 from agents.prompts import SINGLE_PASS_PROMPT, SINGLE_PASS_TASK
+from agents.schema_bounds import bound_text_fields, whole_sentences
 from agents.structured import StructuredRequest
 from agents.tools import ToolInputError, describe_validation_error
 from agents.triage import TriagedBatch
@@ -30,7 +31,6 @@ RELATED_CHARS = 160
 WRITE_TYPES = ("episodic", "semantic", "core", "procedural", "resource", "knowledge_vault")
 # bounds sent with the schema: a grammar-constrained small model cannot ramble past them (validation stays lenient)
 MAX_ITEMS = {"episodic": 6, "semantic": 8, "core": 3, "procedural": 2, "resource": 3, "knowledge_vault": 3}
-MAX_CHARS = {"summary": 160, "details": 240, "text": 140, "name": 60, "title": 120, "caption": 120, "uri": 200}
 MAX_SOURCES = 4
 EVENT_EVERY = 8  # observations per required episodic entry
 
@@ -149,12 +149,7 @@ def extraction_request(batch: TriagedBatch, related: Related) -> StructuredReque
     kinds = kinds_with_signs(batch.text)
     for definition in schema.get("$defs", {}).values():
         props = definition.get("properties", {})
-        for name, limit in MAX_CHARS.items():
-            if props.get(name, {}).get("type") == "string":
-                props[name]["maxLength"] = limit
-        if "steps" in props:
-            props["steps"]["maxItems"] = 8
-            props["steps"]["items"] = {"type": "string", "maxLength": 120}
+        bound_text_fields(props)
         if "sources" in props and refs:
             items = {"type": "string", "enum": refs}
             props["sources"] = {"type": "array", "items": items, "minItems": 1, "maxItems": MAX_SOURCES}
@@ -213,7 +208,7 @@ def stage_extraction(store: MemoryStore, batch: TriagedBatch, related: Related, 
                 return
             seen.add(key)
         try:
-            tool.invoke({**{k: _whole_sentences(k, v) for k, v in args.items() if v not in (None, "")}, "ws": ws})
+            tool.invoke({**{k: whole_sentences(k, v) for k, v in args.items() if v not in (None, "")}, "ws": ws})
         except pydantic.ValidationError as error:
             applied.refused.append(f"{type_name}: {describe_validation_error(error)}")
         except ToolInputError as error:
@@ -245,17 +240,6 @@ def stage_extraction(store: MemoryStore, batch: TriagedBatch, related: Related, 
     for ws in spaces.values():
         applied.ops.extend(ws.ops)
     return applied
-
-
-def _whole_sentences(name: str, value: Any) -> Any:
-    """Text the schema's length limit cut mid-sentence, ended at its last full sentence (or word, with an ellipsis)."""
-    limit = MAX_CHARS.get(name)
-    if not isinstance(value, str) or limit is None or len(value) < limit - 1:
-        return value
-    end = max(value.rfind(mark) for mark in (". ", "! ", "? "))
-    if end >= limit // 3:
-        return value[: end + 1]
-    return value[: value.rfind(" ")].rstrip(" ,;:-") + "…" if " " in value else value
 
 
 UPDATE_TOOLS: dict[str, tuple[BaseTool, Sequence[str]]] = {

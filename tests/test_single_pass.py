@@ -106,6 +106,9 @@ def test_prose_instead_of_json_leaves_the_batch_pending_then_parked_never_lost(s
     assert pending and "holds no JSON object" in pending[0]["last_error"]
 
 
+EPISODE = {"summary": "Ann told Bob she moved to Lisbon", "sources": ["o1"]}
+
+
 def test_agents_mode_with_a_local_model_routes_and_acts_through_constrained_json(store):
     ids = add_chat(store, *CHAT[:1])
     actions = {
@@ -117,10 +120,12 @@ def test_agents_mode_with_a_local_model_routes_and_acts_through_constrained_json
         scripts={
             META: [json_reply({"routes": [{"agent": "semantic", "instruction": "where Ann lives"}]})],
             agent("semantic"): [json_reply(actions)],
+            agent("episodic"): [json_reply({"actions": [{"tool": "insert_episode", "args": EPISODE}]})],
         }
     )
     report = make_memorizer(store, local_settings(memorize_mode="agents"), model).run(until_empty=True)
-    assert report.written == {"semantic": 1} and report.done == 1
+    # routed to semantic only; a small model under-routes, so the episodic agent sees every batch too
+    assert report.written == {"semantic": 1, "episodic": 1} and report.done == 1
     assert store.memories.list_recent("semantic")[0]["sources"] == ids
     action_schema = model.call_kwargs[1]["response_format"]["json_schema"]["schema"]
     tools = {v["properties"]["tool"]["enum"][0] for v in action_schema["properties"]["actions"]["items"]["anyOf"]}
