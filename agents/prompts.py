@@ -34,8 +34,8 @@ Return JSON with a list for each kind of memory:
 - core: short durable facts about the user ("human") or how the user wants the assistant to behave ("persona").
 - procedural: step-by-step how-tos found in the batch.
 - resource: documents, files, links, books, songs or code named in the batch.
-- knowledge_vault: exact values worth keeping (passwords, account numbers, addresses, booking codes). Withheld
-  secrets appear as placeholders like [SECRET_1: api_key]: copy the placeholder as secret_value.
+- knowledge_vault: exact values written in the batch (account numbers, addresses, booking codes, phone numbers),
+  copied exactly. A withheld secret shows in the batch as a bracketed SECRET placeholder: copy that one as it is.
 - update / delete: change or remove an existing memory (m1, m2, ...) that the batch extends or proves wrong.
 Lines marked "the user's own words to their memory assistant" are what the user said: keep the facts and
 preferences they state about themselves (core, semantic); a bare question to the assistant is not an event.

@@ -159,7 +159,7 @@ Rules:
 - Work only from the observations given. Never invent names, dates, numbers or facts.
 - Each observation has a ref like o3; pass the refs that support a memory in `sources`.
 - Search before inserting; update or merge instead of creating duplicates.
-- Placeholders such as [SECRET_1: api_key] stand for withheld secrets; never guess them.
+- Bracketed SECRET placeholders in the batch stand for withheld secrets; never guess or invent one.
 - Times are ISO-8601 (2024-03-01T10:00:00).
 - You were chosen because these observations hold something of your kind: store it with your insert or
   update tools. When you have finished, reply with a one-line summary of what you stored.

@@ -36,7 +36,7 @@ def insert_vault_entry(
 
     Args:
         caption: what the value is and where it was seen, without the value itself.
-        secret_value: the value, or the placeholder that stands for it (e.g. [SECRET_1: api_key]).
+        secret_value: the value exactly as written, or the batch's own SECRET placeholder that stands for it.
         sensitivity: high, medium or low.
         entry_type: credential, api_key, account_number, address, phone, booking, other.
         source: the app or site it belongs to.
