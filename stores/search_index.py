@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from stores.fts_stemmer import FtsStemmer
 from stores.query_time import time_spans
 from stores.rows import chunks, ids_by_kind
 from stores.timeutil import utcnow_iso
@@ -95,6 +96,7 @@ class TextHit:
 
 COMMON_SHARE = 0.08  # a word found in more than this share of all items says little and costs the most to score
 COMMON_MIN_DOCS = 2000  # below this many items every word is cheap: keep them all
+POSTINGS_BUDGET = 3000  # documents one query may score; the commonest words beyond it are left out
 COUNT_EVERY_S = 5.0
 WORD_CACHE_MAX = 50_000
 
@@ -136,7 +138,7 @@ class SearchIndex:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
-        self._stemmer_ready = False
+        self._stemmer = FtsStemmer()
         self._stem_of: dict[str, str | None] = {}
         self._docs_with: dict[str, int] = {}  # documents holding a stem, as counted at about ``_counted_total`` items
         self._counted_total = 0
@@ -148,29 +150,8 @@ class SearchIndex:
         if new:
             if len(self._stem_of) > WORD_CACHE_MAX:
                 self._stem_of.clear()
-            self._stem_of.update(zip(new, self._stem_now(new), strict=True))
+            self._stem_of.update(zip(new, self._stemmer.stems(new), strict=True))
         return [self._stem_of[w] for w in words]
-
-    def _stem_now(self, words: Sequence[str]) -> list[str | None]:
-        """Stem words through the tokenizer itself, via a scratch in-memory FTS5 table."""
-        if not self._stemmer_ready:
-            tokenizer = "porter unicode61 remove_diacritics 2"
-            self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_fts USING fts5(w, tokenize='{tokenizer}')")
-            self._db.execute(
-                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_vocab USING fts5vocab(temp, stem_fts, instance)"
-            )
-            self._stemmer_ready = True
-        self._db.execute("DELETE FROM temp.stem_fts")
-        self._db.execute("INSERT INTO temp.stem_fts (rowid, w) VALUES (1, ?)", [" ".join(words)])  # one row, in order
-        found = list(self._db.execute("SELECT term, offset FROM temp.stem_vocab ORDER BY offset"))
-        if len(found) != len(words):  # a word the tokenizer splits in two: one row per word instead
-            self._db.execute("DELETE FROM temp.stem_fts")
-            for number, word in enumerate(words, start=1):
-                self._db.execute("INSERT INTO temp.stem_fts (rowid, w) VALUES (?, ?)", [number, word])
-            by_doc = dict((doc, term) for term, doc in self._db.execute("SELECT term, doc FROM temp.stem_vocab"))
-            found = [(by_doc.get(number), number) for number in range(1, len(words) + 1)]
-        self._db.execute("DELETE FROM temp.stem_fts")
-        return [term for term, _ in found]
 
     def informative_query(self, text: str) -> str | None:
         """The FTS5 query of ``text`` without words so common that they match a large share of all items."""
@@ -182,8 +163,14 @@ class SearchIndex:
             counts = [
                 (self._documents_with(stem, total), word) for word, stem in zip(words, self._stems(words), strict=True)
             ]
-            rare = [w for n, w in counts if n <= COMMON_SHARE * total]
-            words = rare or [min(counts)[1]]
+            # rarest first, until the documents to score would exceed the budget: the cost of a query stays bounded
+            kept, postings = [], 0
+            for n, word in sorted(counts):
+                if kept and (n > COMMON_SHARE * total or postings + n > POSTINGS_BUDGET):
+                    break
+                kept.append(word)
+                postings += n
+            words = [w for w in words if w in kept]
         return " OR ".join(f'"{w}"' for w in words)
 
     def _item_count(self) -> int:

@@ -108,3 +108,20 @@ def test_words_found_in_most_items_are_left_out_of_the_full_text_query(store):
     store.observations.add_many(rows)
     assert store.index.informative_query("status zeppelin") == '"zeppelin"'
     assert store.index.informative_query("status") == '"status"'  # a query of only common words keeps one
+
+
+def test_past_the_scoring_budget_the_commonest_words_are_left_out_and_the_rare_match_is_still_found(
+    store, monkeypatch
+):
+    import stores.search_index as search_index
+
+    monkeypatch.setattr(search_index, "COMMON_MIN_DOCS", 10)
+    monkeypatch.setattr(search_index, "POSTINGS_BUDGET", 25)  # documents one query may score
+    monkeypatch.setattr(search_index, "COMMON_SHARE", 0.9)  # only the budget decides here
+    rows = [NewObservation("chat", f"g{i}", "2024-01-01T10:00:00", f"garden party planning {i}") for i in range(20)]
+    rows += [NewObservation("chat", f"p{i}", "2024-01-01T10:00:00", f"party playlist idea {i}") for i in range(10)]
+    rows.append(NewObservation("chat", "rare", "2024-01-01T10:00:00", "the garden party needs a zeppelin piñata"))
+    store.observations.add_many(rows)
+    # zeppelin (1 item) + playlists (10) fit in the budget; gardens (21) would not; running words stem as indexed
+    assert store.index.informative_query("zeppelin playlists gardens") == '"zeppelin" OR "playlists"'
+    assert store.search("zeppelin playlists gardens", k=1)[0].sources == ["rare"]
