@@ -110,9 +110,7 @@ def test_words_found_in_most_items_are_left_out_of_the_full_text_query(store):
     assert store.index.informative_query("status") == '"status"'  # a query of only common words keeps one
 
 
-def test_past_the_scoring_budget_the_commonest_words_are_left_out_and_the_rare_match_is_still_found(
-    store, monkeypatch
-):
+def test_past_the_scoring_budget_the_commonest_words_are_left_out_and_the_rare_match_is_still_found(store, monkeypatch):
     import stores.search_index as search_index
 
     monkeypatch.setattr(search_index, "COMMON_MIN_DOCS", 10)
