@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -35,3 +35,13 @@ def ids_by_kind(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     for kind, item_id in dict.fromkeys(keys):
         grouped.setdefault(kind, []).append(item_id)
     return grouped
+
+
+def rows_by_kind(
+    db: sqlite_utils.Database, keys: Iterable[tuple[str, str]], sql: str, extra: Sequence[Any] = ()
+) -> Iterator[tuple[str, Any]]:
+    """(kind, row) of ``sql`` run per kind: its parameters are the kind, then the ``{marks}`` ids, then ``extra``."""
+    for kind, ids in ids_by_kind(keys).items():
+        for chunk in chunks(ids):
+            for row in db.execute(sql.format(marks=",".join("?" * len(chunk))), [kind, *chunk, *extra]):
+                yield kind, row

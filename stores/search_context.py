@@ -8,7 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from stores.memory_types import OBSERVATION
-from stores.rows import chunks, fetch_dicts, ids_by_kind
+from stores.rows import chunks, fetch_dicts, rows_by_kind
 
 Key = tuple[str, str]
 NEIGHBOUR_GAP_S = 30 * 60  # a neighbour further away in time than this is another conversation or activity
@@ -41,16 +41,9 @@ class SearchContext:
         """The observation ids each memory was made from."""
         wanted = [key for key in keys if key[0] != OBSERVATION]
         out: dict[Key, list[str]] = {key: [] for key in wanted}
-        for kind, ids in ids_by_kind(wanted).items():
-            for chunk in chunks(ids):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    "SELECT memory_id, observation_id FROM provenance "
-                    f"WHERE memory_type = ? AND memory_id IN ({marks})",
-                    [kind, *chunk],
-                )
-                for item_id, obs_id in rows:
-                    out[(kind, item_id)].append(obs_id)
+        sql = "SELECT memory_id, observation_id FROM provenance WHERE memory_type = ? AND memory_id IN ({marks})"
+        for kind, (item_id, obs_id) in rows_by_kind(self._db, wanted, sql):
+            out[(kind, item_id)].append(obs_id)
         return out
 
     def neighbours(self, row: dict[str, Any]) -> list[str]:

@@ -11,7 +11,7 @@ import sqlite_utils
 
 from stores.fts_stemmer import FtsStemmer
 from stores.query_time import time_spans
-from stores.rows import chunks, ids_by_kind
+from stores.rows import chunks, rows_by_kind
 from stores.timeutil import utcnow_iso
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -199,17 +199,11 @@ class SearchIndex:
 
     def mentioning(self, keys: Sequence[tuple[str, str]], start: float, end: float) -> set[tuple[str, str]]:
         """Those of ``keys`` whose text mentions a date inside [start, end]."""
-        found: set[tuple[str, str]] = set()
-        for kind, ids in ids_by_kind(keys).items():
-            for chunk in chunks(ids):
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    "SELECT DISTINCT item_id FROM mentioned_time "
-                    f"WHERE kind = ? AND item_id IN ({marks}) AND start <= ? AND end >= ?",
-                    [kind, *chunk, end, start],
-                )
-                found.update((kind, item_id) for (item_id,) in rows)
-        return found
+        sql = (
+            "SELECT DISTINCT item_id FROM mentioned_time "
+            "WHERE kind = ? AND item_id IN ({marks}) AND start <= ? AND end >= ?"
+        )
+        return {(kind, item_id) for kind, (item_id,) in rows_by_kind(self._db, keys, sql, [end, start])}
 
     def index(self, kind: str, item_id: str, body: str, time: float | None, app: str | None) -> None:
         """Add or replace the full-text entry of an item and queue its vector upsert."""
@@ -301,10 +295,5 @@ class SearchIndex:
 
     def times(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
         """The indexed time of each (kind, item_id)."""
-        out: dict[tuple[str, str], float | None] = {}
-        for kind, ids in ids_by_kind(keys).items():
-            for chunk in chunks(ids):
-                marks = ",".join("?" * len(chunk))
-                sql = f"SELECT item_id, time FROM search_doc WHERE kind = ? AND item_id IN ({marks})"
-                out.update({(kind, item_id): time for item_id, time in self._db.execute(sql, [kind, *chunk])})
-        return out
+        sql = "SELECT item_id, time FROM search_doc WHERE kind = ? AND item_id IN ({marks})"
+        return {(kind, item_id): time for kind, (item_id, time) in rows_by_kind(self._db, keys, sql)}
