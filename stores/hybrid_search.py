@@ -187,9 +187,11 @@ class HybridSearcher:
             inside |= self._index.mentioning([key for key in scores if key not in inside], *span)
             scores = {key: value * (1 + w.time) if key in inside else value for key, value in scores.items()}
         by_time = sorted(scores, key=lambda key: -(times.get(key) or 0.0))
-        for position, key in enumerate(by_time):
-            scores[key] += w.recency * (1 - position / max(len(by_time), 1)) * 1e-3
-        ranked = sorted(scores, key=lambda key: scores[key], reverse=True)
+        newest = tied_ranks([(key, times.get(key) or 0.0) for key in by_time])  # the same time, the same bonus
+        for key in by_time:
+            scores[key] += w.recency * (1 - (newest[key] - 1) / max(len(by_time), 1)) * 1e-3
+        # equal evidence: the item that holds the query's own words first (a similar vector is not an exact match)
+        ranked = sorted(scores, key=lambda key: (scores[key], text.get(key, 0.0)), reverse=True)
         return [(key, scores[key]) for key in ranked[:k]]
 
     def _context_scores(

@@ -123,3 +123,13 @@ def test_past_the_scoring_budget_the_commonest_words_are_left_out_and_the_rare_m
     # zeppelin (1 item) + playlists (10) fit in the budget; gardens (21) would not; running words stem as indexed
     assert store.index.informative_query("zeppelin playlists gardens") == '"zeppelin" OR "playlists"'
     assert store.search("zeppelin playlists gardens", k=1)[0].sources == ["rare"]
+
+
+def test_when_the_evidence_is_equal_the_item_holding_the_querys_own_words_comes_first(store):
+    rows = [
+        NewObservation("chat", f"big-{n}", "2024-03-01T10:00:00", f"big message number {n} about topic{n % 17}")
+        for n in range(1500)
+    ]  # one time for all: recency cannot tell them apart, and the hashed vectors are noise for "1499"
+    store.observations.add_many(rows)
+    store.sync_vectors()
+    assert store.search("big message number 1499", k=3)[0].sources == ["big-1499"]
