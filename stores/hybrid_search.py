@@ -148,9 +148,8 @@ class HybridSearcher:
         since: float | None = None,
         until: float | None = None,
         app: str | None = None,
-        rows: dict[str, dict] | None = None,
     ) -> list[tuple[Key, float]]:
-        """The k best (kind, item_id) keys with their fused scores, best first; ``rows`` collects observation rows."""
+        """The k best (kind, item_id) keys with their fused scores, best first."""
         depth = max(5 * k, 50)
         filters = Filters(types, since, until, app)
         pending: Future[list[VectorHit]] | None = None
@@ -181,7 +180,7 @@ class HybridSearcher:
         own = {key: value for key, value in own.items() if key in times}
         scores = dict(own)
         if self._context is not None and w.context and (not types or OBSERVATION in types):
-            scores = self._context_scores(query, own, filters, times, rows if rows is not None else {})
+            scores = self._context_scores(query, own, filters, times, {})
         if span is not None and w.time:
             inside = {key for key, t in times.items() if t is not None and span[0] <= t <= span[1]}
             inside |= self._index.mentioning([key for key in scores if key not in inside], *span)
