@@ -131,9 +131,12 @@ def populate(store: MemoryStore, n: int, rng: random.Random, vocab: Vocabulary) 
 
 
 def _iso_at(store: MemoryStore, fraction: float) -> str:
-    """The time at ``fraction`` of the way through the stored items' time span."""
-    low, high = store._db.execute("SELECT min(time), max(time) FROM search_doc").fetchone()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(low + fraction * (high - low)))
+    """The time with ``fraction`` of the stored items before it (by rank: undated items stamped now do not skew it)."""
+    total = store._db.execute("SELECT count(*) FROM search_doc").fetchone()[0]
+    (at,) = store._db.execute(
+        "SELECT time FROM search_doc ORDER BY time LIMIT 1 OFFSET ?", [int(fraction * max(total - 1, 0))]
+    ).fetchone()
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(at))
 
 
 def measure(store: MemoryStore, rng: random.Random, n_queries: int, vocab: Vocabulary) -> dict[str, dict[str, float]]:

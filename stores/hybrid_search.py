@@ -17,6 +17,7 @@ from stores.vectors import VectorHit, VectorIndex
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
+Scope = tuple[list[Key] | None, int]  # the filtered keys (None: too many to list) and how many pass the filters
 RRF_K = 60
 _WORD = re.compile(r"\w+")
 
@@ -97,6 +98,14 @@ class Filters:
         return self.admits({"type": OBSERVATION, "time": row.get("time_epoch"), "app": row.get("app")})
 
 
+@dataclass(frozen=True)
+class Nearest:
+    """The vector side's neighbours, and whether they already passed the filters (else the caller checks them)."""
+
+    hits: list[VectorHit]
+    filtered: bool
+
+
 EXACT_SCOPE_MAX = 5000  # filtered sets up to this size are searched exactly among their own ids
 OVERFETCH_MAX = 2000
 
@@ -122,23 +131,25 @@ class HybridSearcher:
             self._worker.shutdown(wait=False)
             self._worker = None
 
-    def _vector_side(
-        self, query: str, depth: int, filters: Filters, scope: list[Key] | None, matching: int
-    ) -> list[VectorHit]:
-        """Embed the query and find its nearest neighbours that pass the filters."""
+    def _vector_side(self, query: str, depth: int, filters: Filters, plan: Future[Scope]) -> Nearest:
+        """Embed the query and find its nearest neighbours: exactly within the filters, or over-fetched without.
+
+        ``plan`` (the filtered ids when they are few, and how many pass) is worked out on the caller's thread
+        while the query is embedded here.
+        """
         assert self._vectors is not None
         vector = self._vectors.embedder.embed([query])[0]
+        scope, matching = plan.result()
         if not filters.any:
-            return self._vectors.query(vector, depth)
+            return Nearest(self._vectors.query(vector, depth), filtered=True)
         if scope is not None:
             try:
-                return self._vectors.query(vector, min(depth, len(scope)), within=scope)
-            except Exception:  # noqa: BLE001 - an id still waiting in the outbox: fall back to over-fetching
+                return Nearest(self._vectors.query_within(vector, depth, scope), filtered=True)
+            except Exception:  # noqa: BLE001 - the vectors could not be read: over-fetching still finds most
                 log.info("exact vector scope failed; over-fetching instead", exc_info=True)
-        total = max(self._vectors.count(), 1)
+        total = max(self._vectors.recent_count(), 1)
         wanted = int(depth * 1.5 * total / max(matching, 1)) + depth
-        hits = self._vectors.query_unfiltered(vector, min(OVERFETCH_MAX, total, wanted))
-        return [hit for hit, meta in hits if filters.admits(meta)][:depth]
+        return Nearest(self._vectors.query(vector, min(OVERFETCH_MAX, total, wanted)), filtered=False)
 
     def search(
         self,
@@ -152,15 +163,16 @@ class HybridSearcher:
         """The k best (kind, item_id) keys with their fused scores, best first."""
         depth = max(5 * k, 50)
         filters = Filters(types, since, until, app)
-        pending: Future[list[VectorHit]] | None = None
+        pending: Future[Nearest] | None = None
         if self._vectors is not None and query.strip():
-            scope, matching = None, 0
-            if filters.any:
-                matching = self._index.count_matching(types, since, until, app)
-                if matching <= EXACT_SCOPE_MAX:
-                    scope = self._index.keys_matching(types, since, until, app)
+            plan: Future[Scope] = Future()
             self._worker = self._worker or ThreadPoolExecutor(max_workers=1, thread_name_prefix="vector-search")
-            pending = self._worker.submit(self._vector_side, query, depth, filters, scope, matching)
+            pending = self._worker.submit(self._vector_side, query, depth, filters, plan)
+            try:
+                plan.set_result(self._scope(filters))
+            except BaseException as error:
+                plan.set_exception(error)
+                raise
         span = query_span(query) if since is None and until is None else None
         text_hits = self._index.search(query, depth, types, since, until, app)
         if span is not None:
@@ -170,7 +182,11 @@ class HybridSearcher:
         vector: dict[Key, float] = {}
         if pending is not None:
             limit = self.weights.max_vector_distance
-            near = {(h.kind, h.item_id): 1.0 - h.distance for h in pending.result() if h.distance <= limit}
+            nearest = pending.result()
+            near = {(h.kind, h.item_id): 1.0 - h.distance for h in nearest.hits if h.distance <= limit}
+            if not nearest.filtered:  # over-fetched: keep the depth best that pass the filters, checked in SQLite
+                passed = self._index.passing(list(near), types, since, until, app)
+                near = dict([item for item in near.items() if item[0] in passed][:depth])
             vector = scaled(near, low=1.0 - limit)
             for key in self._index.awaiting_vectors([key for key in text if key not in vector]):
                 vector[key] = text[key]  # not embedded yet (just written): its text match stands in, not a zero
@@ -192,6 +208,16 @@ class HybridSearcher:
         # equal evidence: the item that holds the query's own words first (a similar vector is not an exact match)
         ranked = sorted(scores, key=lambda key: (scores[key], text.get(key, 0.0)), reverse=True)
         return [(key, scores[key]) for key in ranked[:k]]
+
+    def _scope(self, filters: Filters) -> Scope:
+        """The keys passing the filters when they are few enough to search exactly, and how many pass."""
+        if not filters.any:
+            return None, 0
+        args = (filters.types, filters.since, filters.until, filters.app)
+        if self._index.count_matching(*args, limit=EXACT_SCOPE_MAX + 1) <= EXACT_SCOPE_MAX:
+            keys = self._index.keys_matching(*args)
+            return keys, len(keys)
+        return None, self._index.count_matching(*args)
 
     def _context_scores(
         self, query: str, own: dict[Key, float], filters: Filters, times: dict[Key, float | None], rows: dict

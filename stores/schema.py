@@ -165,6 +165,25 @@ def m040_chat_thread_lifecycle(db: sqlite_utils.Database) -> None:
     db["chat_thread"].create_index(["updated_at"], if_not_exists=True)
 
 
+@migrations()
+def m041_search_filter_indexes(db: sqlite_utils.Database) -> None:
+    """Filtered searches count and list their items from an index alone (see refresh_planner_statistics)."""
+    db["search_doc"].create_index(["kind", "time", "item_id"], if_not_exists=True)
+    db["search_doc"].create_index(["app", "time", "kind", "item_id"], if_not_exists=True)
+
+
 def migrate(db: sqlite_utils.Database) -> None:
-    """Bring the database schema up to date."""
+    """Bring the database schema up to date, and the query planner's statistics."""
     migrations.apply(db)
+    refresh_planner_statistics(db)
+
+
+def refresh_planner_statistics(db: sqlite_utils.Database) -> None:
+    """Let SQLite re-analyze tables that grew: without statistics it reads an id lookup through the wrong index.
+
+    ``search_doc`` has an index by (kind, item_id) and one by (kind, time, item_id); knowing that a kind holds
+    thousands of items makes the planner use the first for a list of ids (1 ms, not 19 ms at 100k items).
+    ``analysis_limit`` keeps it to a sample, so this takes milliseconds even on a large database.
+    """
+    db.execute("PRAGMA analysis_limit = 400")
+    db.execute("PRAGMA optimize = 0x10002")

@@ -117,7 +117,7 @@ def fts_query(text: str) -> str | None:
 def _filters(
     types: Sequence[str] | None, since: float | None, until: float | None, app: str | None
 ) -> tuple[str, list[object]]:
-    sql, params = "", []
+    sql, params = "", list[object]()
     if types:
         sql += f" AND d.kind IN ({','.join('?' * len(types))})"
         params.extend(types)
@@ -164,7 +164,7 @@ class SearchIndex:
                 (self._documents_with(stem, total), word) for word, stem in zip(words, self._stems(words), strict=True)
             ]
             # rarest first, until the documents to score would exceed the budget: the cost of a query stays bounded
-            kept, postings = [], 0
+            kept, postings = list[str](), 0
             for n, word in sorted(counts):
                 if kept and (n > COMMON_SHARE * total or postings + n > POSTINGS_BUDGET):
                     break
@@ -273,18 +273,24 @@ class SearchIndex:
         rows = self._db.execute(
             "SELECT d.kind, d.item_id, f.score, d.time FROM ("
             "SELECT rowid, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? "
-            f"ORDER BY score{inner_limit}) f JOIN search_doc d ON d.doc_id = f.rowid "
+            f"ORDER BY score{inner_limit}) f CROSS JOIN search_doc d ON d.doc_id = f.rowid "
             f"WHERE 1{where} ORDER BY f.score LIMIT ?",
             [match, *([] if where else [k]), *params, k],
         ).fetchall()
         return [TextHit(kind, item_id, score, time) for kind, item_id, score, time in rows]
 
     def count_matching(
-        self, types: Sequence[str] | None, since: float | None, until: float | None, app: str | None
+        self,
+        types: Sequence[str] | None,
+        since: float | None,
+        until: float | None,
+        app: str | None,
+        limit: int = -1,
     ) -> int:
-        """How many indexed items pass the filters."""
+        """How many indexed items pass the filters (counting stops at ``limit`` when it is not -1)."""
         where, params = _filters(types, since, until, app)
-        return int(self._db.execute(f"SELECT count(*) FROM search_doc d WHERE 1{where}", params).fetchone()[0])
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_doc d WHERE 1{where} LIMIT ?)"
+        return int(self._db.execute(sql, [*params, limit]).fetchone()[0])
 
     def keys_matching(
         self, types: Sequence[str] | None, since: float | None, until: float | None, app: str | None
@@ -292,6 +298,26 @@ class SearchIndex:
         """Every (kind, item_id) that passes the filters."""
         where, params = _filters(types, since, until, app)
         return [tuple(r) for r in self._db.execute(f"SELECT kind, item_id FROM search_doc d WHERE 1{where}", params)]
+
+    def passing(
+        self,
+        keys: Sequence[tuple[str, str]],
+        types: Sequence[str] | None,
+        since: float | None,
+        until: float | None,
+        app: str | None,
+    ) -> set[tuple[str, str]]:
+        """Those of ``keys`` that pass the filters (the vector side's unfiltered neighbours, checked here)."""
+        if types:
+            keys = [key for key in keys if key[0] in types]
+        sql = "SELECT item_id, time, app FROM search_doc WHERE kind = ? AND item_id IN ({marks})"  # by the id index
+        return {
+            (kind, item_id)
+            for kind, (item_id, time, item_app) in rows_by_kind(self._db, keys, sql)
+            if (since is None or (time is not None and time >= since))
+            and (until is None or (time is not None and time <= until))
+            and (not app or item_app == app)
+        }
 
     def times(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
         """The indexed time of each (kind, item_id)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from chromadb.config import Settings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
+from stores.vector_cache import UnitVectorCache, unit
 
 
 @register_embedding_function
@@ -51,6 +53,12 @@ class VectorHit:
     kind: str
     item_id: str
     distance: float
+
+
+def _hit(key: str, distance: float) -> VectorHit:
+    """A hit from a Chroma id ("kind:item_id") and its cosine distance."""
+    kind, _, item_id = key.partition(":")
+    return VectorHit(kind, item_id, float(distance))
 
 
 def chroma_settings() -> Settings:
@@ -92,6 +100,9 @@ def _where(types: Sequence[str] | None, since: float | None, until: float | None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+COUNT_TTL_S = 60.0  # a search needs the size only roughly (empty or not, how much to over-fetch); counting costs ~15 ms
+
+
 class VectorIndex:
     """One Chroma collection of the app's vectors, keyed "kind:item_id"."""
 
@@ -103,62 +114,63 @@ class VectorIndex:
             embedding_function=MirixEmbeddingFunction(embedder),
             configuration={"hnsw": {"space": "cosine"}},
         )
+        self._counted: tuple[int, float] | None = None  # (count, when), for searches
+        self._cache = UnitVectorCache(self._fetch_vectors)
 
     def upsert(self, items: Sequence[tuple[str, str, np.ndarray, float | None, str | None]]) -> None:
         """Add or replace vectors: (kind, item_id, vector, time epoch, app) each."""
         if not items:
             return
+        if self._counted is not None:  # an upper bound (some may replace): close enough until the next count
+            self._counted = (self._counted[0] + len(items), self._counted[1])
+        ids = [f"{kind}:{item_id}" for kind, item_id, *_ in items]
+        self._cache.forget(ids)
         self._collection.upsert(
-            ids=[f"{kind}:{item_id}" for kind, item_id, *_ in items],
+            ids=ids,
             embeddings=[np.asarray(vec, dtype=np.float32) for _, _, vec, _, _ in items],
             metadatas=[{"type": kind, "time": t or 0.0, "app": app or ""} for kind, _, _, t, app in items],
         )
 
     def delete(self, keys: Sequence[tuple[str, str]]) -> None:
         if keys:
-            self._collection.delete(ids=[f"{kind}:{item_id}" for kind, item_id in keys])
+            self._counted = None
+            ids = [f"{kind}:{item_id}" for kind, item_id in keys]
+            self._cache.forget(ids)
+            self._collection.delete(ids=ids)
 
     def has(self, kind: str, item_id: str) -> bool:
         return bool(self._collection.get(ids=[f"{kind}:{item_id}"], include=[])["ids"])
 
     def count(self) -> int:
+        """How many vectors the collection holds, counted now."""
         return int(self._collection.count())
 
-    def query(
-        self,
-        vector: np.ndarray,
-        k: int,
-        types: Sequence[str] | None = None,
-        since: float | None = None,
-        until: float | None = None,
-        app: str | None = None,
-        within: Sequence[tuple[str, str]] | None = None,
-    ) -> list[VectorHit]:
-        """The k nearest items to ``vector`` that pass the filters (or, exactly, among the ``within`` keys)."""
-        if self.count() == 0 or (within is not None and not within):
-            return []
-        result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)],
-            n_results=k,
-            where=None if within is not None else _where(types, since, until, app),
-            ids=[f"{kind}:{item_id}" for kind, item_id in within] if within is not None else None,
-            include=["distances"],
-        )
-        hits = []
-        for key, distance in zip(result["ids"][0], result["distances"][0], strict=True):
-            kind, _, item_id = key.partition(":")
-            hits.append(VectorHit(kind, item_id, float(distance)))
-        return hits
+    def recent_count(self) -> int:
+        """The count as of the last write or at most a few seconds ago: what a search needs, without the cost."""
+        now = time.monotonic()
+        if self._counted is None or now - self._counted[1] > COUNT_TTL_S:
+            self._counted = (self.count(), now)
+        return self._counted[0]
 
-    def query_unfiltered(self, vector: np.ndarray, n: int) -> list[tuple[VectorHit, dict[str, Any]]]:
-        """The n nearest items with their filter metadata, for filtering after the fact."""
-        if self.count() == 0:
+    def query(self, vector: np.ndarray, k: int) -> list[VectorHit]:
+        """The k nearest items to ``vector`` (Chroma's HNSW)."""
+        if self.recent_count() == 0:
             return []
         result = self._collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=n, include=["distances", "metadatas"]
+            query_embeddings=[np.asarray(vector, dtype=np.float32)], n_results=k, include=["distances"]
         )
-        out = []
-        for key, distance, meta in zip(result["ids"][0], result["distances"][0], result["metadatas"][0], strict=True):
-            kind, _, item_id = key.partition(":")
-            out.append((VectorHit(kind, item_id, float(distance)), dict(meta or {})))
-        return out
+        return [_hit(key, distance) for key, distance in zip(result["ids"][0], result["distances"][0], strict=True)]
+
+    def query_within(self, vector: np.ndarray, k: int, within: Sequence[tuple[str, str]]) -> list[VectorHit]:
+        """The k nearest among the ``within`` keys, exactly (a dot product over their cached unit vectors)."""
+        ids, matrix = self._cache.matrix([f"{kind}:{item_id}" for kind, item_id in within])
+        if not ids:
+            return []
+        similarity = matrix @ unit(vector)
+        best = np.argsort(-similarity)[:k]
+        return [_hit(ids[i], 1.0 - float(similarity[i])) for i in best]
+
+    def _fetch_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those ``ids`` that have one."""
+        got = self._collection.get(ids=ids, include=["embeddings"])
+        return {vid: np.asarray(vector) for vid, vector in zip(got["ids"], got["embeddings"], strict=True)}
