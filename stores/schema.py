@@ -170,6 +170,8 @@ def m041_search_filter_indexes(db: sqlite_utils.Database) -> None:
     """Filtered searches count and list their items from an index alone (see refresh_planner_statistics)."""
     db["search_doc"].create_index(["kind", "time", "item_id"], if_not_exists=True)
     db["search_doc"].create_index(["app", "time", "kind", "item_id"], if_not_exists=True)
+    db["search_doc"].create_index(["time", "kind", "item_id"], if_not_exists=True)
+    db.execute("DROP INDEX IF EXISTS idx_search_doc_time")  # the one above covers what it served
 
 
 def migrate(db: sqlite_utils.Database) -> None:

@@ -98,6 +98,9 @@ COMMON_SHARE = 0.08  # a word found in more than this share of all items says li
 COMMON_MIN_DOCS = 2000  # below this many items every word is cheap: keep them all
 POSTINGS_BUDGET = 3000  # documents one query may score; the commonest words beyond it are left out
 COUNT_EVERY_S = 5.0
+# a list of ids is read through the (kind, item_id) index; without statistics (a store that grew since it was
+# opened) SQLite would rather scan a whole kind in the covering (kind, time, item_id) index: 19 ms, not 1, at 100k
+BY_ID = "INDEXED BY idx_search_doc_kind_item_id"
 WORD_CACHE_MAX = 50_000
 
 
@@ -142,7 +145,7 @@ class SearchIndex:
         self._stem_of: dict[str, str | None] = {}
         self._docs_with: dict[str, int] = {}  # documents holding a stem, as counted at about ``_counted_total`` items
         self._counted_total = 0
-        self._total = (0, -1e9)  # (items, when counted)
+        self._per_kind: tuple[dict[str, int], float] = ({}, -1e9)  # (items of each kind, when counted)
 
     def _stems(self, words: Sequence[str]) -> list[str | None]:
         """Each word as the FTS tokenizer indexes it (porter stem); words seen before come from memory."""
@@ -175,12 +178,18 @@ class SearchIndex:
 
     def _item_count(self) -> int:
         """How many items are indexed, re-counted at most every few seconds (it only sets the common-word cut)."""
-        count, at = self._total
+        return sum(self._counts_by_kind().values())
+
+    def _counts_by_kind(self) -> dict[str, int]:
+        """How many items of each kind are indexed, as of at most a few seconds ago (one covering-index scan)."""
+        counts, at = self._per_kind
         now = _time.monotonic()
         if now - at > COUNT_EVERY_S:
-            count = int(self._db.execute("SELECT count(*) FROM search_doc").fetchone()[0])
-            self._total = (count, now)
-        return count
+            counts = {
+                kind: int(n) for kind, n in self._db.execute("SELECT kind, count(*) FROM search_doc GROUP BY kind")
+            }
+            self._per_kind = (counts, now)
+        return counts
 
     def _documents_with(self, stem: str | None, total: int) -> int:
         """How many documents hold ``stem``; remembered until the index grows or shrinks by a tenth."""
@@ -287,7 +296,13 @@ class SearchIndex:
         app: str | None,
         limit: int = -1,
     ) -> int:
-        """How many indexed items pass the filters (counting stops at ``limit`` when it is not -1)."""
+        """How many indexed items pass the filters (counting stops at ``limit`` when it is not -1).
+
+        A filter by type alone is answered from the per-kind counts of a few seconds ago: 70,000 observations
+        take 7-20 ms to count, and the count only sizes the vector side's over-fetch.
+        """
+        if types and since is None and until is None and not app:
+            return sum(self._counts_by_kind().get(kind, 0) for kind in types)
         where, params = _filters(types, since, until, app)
         sql = f"SELECT count(*) FROM (SELECT 1 FROM search_doc d WHERE 1{where} LIMIT ?)"
         return int(self._db.execute(sql, [*params, limit]).fetchone()[0])
@@ -310,7 +325,7 @@ class SearchIndex:
         """Those of ``keys`` that pass the filters (the vector side's unfiltered neighbours, checked here)."""
         if types:
             keys = [key for key in keys if key[0] in types]
-        sql = "SELECT item_id, time, app FROM search_doc WHERE kind = ? AND item_id IN ({marks})"  # by the id index
+        sql = f"SELECT item_id, time, app FROM search_doc {BY_ID} WHERE kind = ? AND item_id IN ({{marks}})"
         return {
             (kind, item_id)
             for kind, (item_id, time, item_app) in rows_by_kind(self._db, keys, sql)
@@ -321,5 +336,5 @@ class SearchIndex:
 
     def times(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], float | None]:
         """The indexed time of each (kind, item_id)."""
-        sql = "SELECT item_id, time FROM search_doc WHERE kind = ? AND item_id IN ({marks})"
+        sql = f"SELECT item_id, time FROM search_doc {BY_ID} WHERE kind = ? AND item_id IN ({{marks}})"
         return {(kind, item_id): time for kind, (item_id, time) in rows_by_kind(self._db, keys, sql)}

@@ -29,9 +29,13 @@ class UnitVectorCache:
         self._fetch = fetch
         self._max = max_items
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._last: tuple[list[str], list[str], np.ndarray] | None = None  # the same filter asked again
 
     def matrix(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The ids that have a vector, and their unit vectors as rows (ids without a vector are left out)."""
+        ids = list(ids)
+        if self._last is not None and self._last[0] == ids:
+            return self._last[1], self._last[2]
         missing = [i for i in dict.fromkeys(ids) if i not in self._vectors]
         for start in range(0, len(missing), FETCH_CHUNK):
             for vid, vector in self._fetch(missing[start : start + FETCH_CHUNK]).items():
@@ -42,9 +46,12 @@ class UnitVectorCache:
             self._vectors.move_to_end(vid)
         while len(self._vectors) > self._max:
             self._vectors.popitem(last=False)
-        return found, np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        matrix = np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+        self._last = (ids, found, matrix) if len(found) == len(set(ids)) else None  # a missing one may come later
+        return found, matrix
 
     def forget(self, ids: Sequence[str]) -> None:
         """Drop ids whose vector changed or was deleted."""
+        self._last = None
         for vid in ids:
             self._vectors.pop(vid, None)

@@ -167,7 +167,8 @@ class VectorIndex:
         if not ids:
             return []
         similarity = matrix @ unit(vector)
-        best = np.argsort(-similarity)[:k]
+        best = np.argsort(-similarity)[:k] if len(ids) <= k else np.argpartition(-similarity, k)[:k]
+        best = best[np.argsort(-similarity[best])]
         return [_hit(ids[i], 1.0 - float(similarity[i])) for i in best]
 
     def _fetch_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
