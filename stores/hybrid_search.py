@@ -22,18 +22,17 @@ RRF_K = 60
 _WORD = re.compile(r"\w+")
 
 
-def scaled(scores: dict[Key, float], low: float = 0.0) -> dict[Key, float]:
-    """Scores mapped to 0..1 within this result list: the best is 1, ``low`` (the weakest that counts) is 0."""
+def scaled(scores: dict[Key, float]) -> dict[Key, float]:
+    """Scores mapped to 0..1 within this result list: the best is 1, no match is 0."""
     if not scores:
         return {}
     high = max(scores.values())
-    span = high - low
-    return {key: (value - low) / span if span > 1e-12 else 1.0 for key, value in scores.items()}
+    return {key: value / high if high > 1e-12 else 1.0 for key, value in scores.items()}
 
 
 @dataclass(frozen=True)
 class FusionWeights:
-    """How much each signal counts in the fused score (text and vector scores are scaled to 0..1 per query)."""
+    """How much each signal counts in the fused score (text scaled to 0..1 per query, vector by its cosine)."""
 
     text: float = 1.0
     vector: float = 1.0
@@ -187,7 +186,9 @@ class HybridSearcher:
             if not nearest.filtered:  # over-fetched: keep the depth best that pass the filters, checked in SQLite
                 passed = self._index.passing(list(near), types, since, until, app)
                 near = dict([item for item in near.items() if item[0] in passed][:depth])
-            vector = scaled(near, low=1.0 - limit)
+            # cosine mapped from the cut-off (0) to identical (1), not scaled to this query's best: a query
+            # nothing is close to (a rare code, a typo) gets weak vector scores, not a 1.0 equal to an exact match
+            vector = {key: (value - (1.0 - limit)) / limit for key, value in near.items()}
             for key in self._index.awaiting_vectors([key for key in text if key not in vector]):
                 vector[key] = text[key]  # not embedded yet (just written): its text match stands in, not a zero
         times.update(self._index.times([key for key in vector if key not in times]))
