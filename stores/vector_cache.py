@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 
@@ -30,10 +31,14 @@ class UnitVectorCache:
         self._max = max_items
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._last: tuple[list[str], list[str], np.ndarray] | None = None  # the same filter asked again
+        self._lock = threading.Lock()  # searches read on the vector worker while the vector sync forgets
 
     def matrix(self, ids: Sequence[str]) -> tuple[list[str], np.ndarray]:
         """The ids that have a vector, and their unit vectors as rows (ids without a vector are left out)."""
-        ids = list(ids)
+        with self._lock:
+            return self._matrix(list(ids))
+
+    def _matrix(self, ids: list[str]) -> tuple[list[str], np.ndarray]:
         if self._last is not None and self._last[0] == ids:
             return self._last[1], self._last[2]
         missing = [i for i in dict.fromkeys(ids) if i not in self._vectors]
@@ -52,6 +57,7 @@ class UnitVectorCache:
 
     def forget(self, ids: Sequence[str]) -> None:
         """Drop ids whose vector changed or was deleted."""
-        self._last = None
-        for vid in ids:
-            self._vectors.pop(vid, None)
+        with self._lock:
+            self._last = None
+            for vid in ids:
+                self._vectors.pop(vid, None)

@@ -124,19 +124,19 @@ class VectorIndex:
         if self._counted is not None:  # an upper bound (some may replace): close enough until the next count
             self._counted = (self._counted[0] + len(items), self._counted[1])
         ids = [f"{kind}:{item_id}" for kind, item_id, *_ in items]
-        self._cache.forget(ids)
         self._collection.upsert(
             ids=ids,
             embeddings=[np.asarray(vec, dtype=np.float32) for _, _, vec, _, _ in items],
             metadatas=[{"type": kind, "time": t or 0.0, "app": app or ""} for kind, _, _, t, app in items],
         )
+        self._cache.forget(ids)  # after the write: a search that read the old vector meanwhile is corrected too
 
     def delete(self, keys: Sequence[tuple[str, str]]) -> None:
         if keys:
             self._counted = None
             ids = [f"{kind}:{item_id}" for kind, item_id in keys]
-            self._cache.forget(ids)
             self._collection.delete(ids=ids)
+            self._cache.forget(ids)
 
     def has(self, kind: str, item_id: str) -> bool:
         return bool(self._collection.get(ids=[f"{kind}:{item_id}"], include=[])["ids"])
