@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
@@ -14,11 +15,14 @@ from typing import Any
 import numpy as np
 
 from stores.chroma_process import without_secrets
+from stores.embedders import SHORT_BATCH
 from stores.errors import VectorIndexError
+from stores.onnx_query_encoder import exported_query_encoder
 
 log = logging.getLogger(__name__)
 
 CHILD_NICENESS = 5  # the GUI thread wins the CPU from a busy embedder on a small machine
+SHORT_LANE_RETRY_S = 10.0  # how often to look for the child's ONNX export until it exists
 
 
 class EmbedderProcessError(VectorIndexError):
@@ -58,6 +62,9 @@ class ProcessEmbedder:
         self._lock = threading.Lock()
         self._conn: Connection | None = None
         self._process: Any = None
+        self._short: Any = None
+        self._short_lock = threading.Lock()
+        self._short_retry_at = 0.0
 
     @property
     def loaded(self) -> bool:
@@ -77,6 +84,8 @@ class ProcessEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) <= SHORT_BATCH and (short := self._short_lane()) is not None:
+            return np.asarray(short.embed(texts), dtype=np.float32)
         with self._lock:
             conn = self._start()
             try:
@@ -87,6 +96,20 @@ class ProcessEmbedder:
         if status == "error":
             raise EmbedderProcessError(result)
         return np.asarray(result, dtype=np.float32)
+
+    def _short_lane(self) -> Any:
+        """The ONNX export the child made, opened here for short inputs (a query, a message); None until it exists.
+
+        A search then never waits behind a batch of documents the child is embedding (64 texts: about a second),
+        and gets the same vectors (the fp32 export equals torch). Loading it imports onnxruntime, not torch.
+        """
+        if self.kind != "minilm" or self._short is not None or time.monotonic() < self._short_retry_at:
+            return self._short
+        with self._short_lock:
+            if self._short is None and time.monotonic() >= self._short_retry_at:
+                self._short = exported_query_encoder()
+                self._short_retry_at = time.monotonic() + SHORT_LANE_RETRY_S
+        return self._short
 
     def close(self, timeout: float = 2.0) -> None:
         """Stop the worker (it also stops by itself when the app exits); killed when it does not stop in time."""

