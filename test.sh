@@ -15,7 +15,8 @@ echo "==> mypy"
 .venv/bin/mypy mirix_app/cli mirix_app/desktop mirix_app/factories.py mirix_app/engine.py mirix_app/owner_protocol.py \
   mirix_app/settings.py mirix_app/logs.py mirix_app/gui mirix_app/mcp agents/memory_agents stores/gated_store.py \
   stores/onnx_query_encoder.py stores/fts_stemmer.py stores/rows.py agents/kind_signs.py agents/schema_bounds.py \
-  agents/json_text.py stores/vector_cache.py stores/vectors.py stores/hybrid_search.py stores/search_index.py
+  agents/json_text.py stores/vector_cache.py stores/vectors.py stores/hybrid_search.py stores/search_index.py \
+  stores/embedder_process.py
 echo "==> pytest"
 SELECT=()
 if [ -n "${MIRIX_TEST_LLM_BASE_URL:-}" ]; then
