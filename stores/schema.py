@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from stores.memory_types import MEMORY_TYPES
+
+log = logging.getLogger(__name__)
 
 migrations = Migrations("mirix-app")
 
@@ -185,7 +189,11 @@ def refresh_planner_statistics(db: sqlite_utils.Database) -> None:
 
     ``search_doc`` has an index by (kind, item_id) and one by (kind, time, item_id); knowing that a kind holds
     thousands of items makes the planner use the first for a list of ids (1 ms, not 19 ms at 100k items).
-    ``analysis_limit`` keeps it to a sample, so this takes milliseconds even on a large database.
+    ``analysis_limit`` keeps it to a sample, so this takes milliseconds even on a large database. It writes
+    ``sqlite_stat1``; on a full disk (or a busy database) it is skipped, and opening goes on.
     """
-    db.execute("PRAGMA analysis_limit = 400")
-    db.execute("PRAGMA optimize = 0x10002")
+    try:
+        db.execute("PRAGMA analysis_limit = 400")
+        db.execute("PRAGMA optimize = 0x10002")
+    except Exception:  # noqa: BLE001 - statistics only speed queries up; nothing depends on them
+        log.info("planner statistics not refreshed", exc_info=True)
