@@ -146,7 +146,7 @@ class VectorIndex:
         return int(self._collection.count())
 
     def recent_count(self) -> int:
-        """The count as of the last write or at most a few seconds ago: what a search needs, without the cost."""
+        """The count kept up to date by our own writes, re-counted after a minute: what a search needs, cheaply."""
         now = time.monotonic()
         if self._counted is None or now - self._counted[1] > COUNT_TTL_S:
             self._counted = (self.count(), now)
