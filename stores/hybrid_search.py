@@ -124,6 +124,7 @@ class HybridSearcher:
         self._context = context
         self.weights = weights or FusionWeights()
         self._worker: ThreadPoolExecutor | None = None
+        self._last_scope: tuple[object, Scope] | None = None  # (filters and change stamp, the scope worked out)
 
     def close(self) -> None:
         if self._worker is not None:
@@ -211,14 +212,25 @@ class HybridSearcher:
         return [(key, scores[key]) for key in ranked[:k]]
 
     def _scope(self, filters: Filters) -> Scope:
-        """The keys passing the filters when they are few enough to search exactly, and how many pass."""
+        """The keys passing the filters when they are few enough to search exactly, and how many pass.
+
+        The same filters asked again (the next query of a filtered session) reuse the last answer until the
+        database changes.
+        """
         if not filters.any:
             return None, 0
-        args = (filters.types, filters.since, filters.until, filters.app)
+        args = (tuple(filters.types or ()), filters.since, filters.until, filters.app)
+        asked = (args, self._index.change_stamp())
+        if self._last_scope is not None and self._last_scope[0] == asked:
+            return self._last_scope[1]
+        scope: Scope
         if self._index.count_matching(*args, limit=EXACT_SCOPE_MAX + 1) <= EXACT_SCOPE_MAX:
             keys = self._index.keys_matching(*args)
-            return keys, len(keys)
-        return None, self._index.count_matching(*args)
+            scope = keys, len(keys)
+        else:
+            scope = None, self._index.count_matching(*args)
+        self._last_scope = (asked, scope)
+        return scope
 
     def _context_scores(
         self, query: str, own: dict[Key, float], filters: Filters, times: dict[Key, float | None], rows: dict

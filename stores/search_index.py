@@ -307,6 +307,11 @@ class SearchIndex:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM search_doc d WHERE 1{where} LIMIT ?)"
         return int(self._db.execute(sql, [*params, limit]).fetchone()[0])
 
+    def change_stamp(self) -> tuple[int, int]:
+        """A value that changes whenever the database does: another connection's commit, or one of ours."""
+        (version,) = self._db.execute("PRAGMA data_version").fetchone()
+        return int(version), int(self._db.conn.total_changes)
+
     def keys_matching(
         self, types: Sequence[str] | None, since: float | None, until: float | None, app: str | None
     ) -> list[tuple[str, str]]:

@@ -52,3 +52,13 @@ def test_a_broad_filter_keeps_only_the_neighbours_that_pass_it(real_store, monke
     assert [h.id for h in real_store.search("parsing source code", app="code")] == [in_code]
     assert [h.id for h in real_store.search("parsing source code", until="2023-12-31T00:00:00")] == [early]
     assert [h.id for h in real_store.search("parsing source code", types=["semantic"])] == [fact]
+
+
+def test_a_memory_written_between_two_searches_with_the_same_filter_is_found_by_the_second(real_store):
+    _episode(real_store, "Bob cooked lentil soup", "code")
+    _episode(real_store, "Dara repotted the basil", "code")
+    assert real_store.search("car mechanic", app="code", k=1) == []  # the filter's items are now worked out once
+
+    car = _episode(real_store, "Ann fixed the brakes on her automobile", "code")
+
+    assert real_store.search("car mechanic", app="code", k=1)[0].id == car  # not the filter's items of before
