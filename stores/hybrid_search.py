@@ -1,4 +1,4 @@
-"""Hybrid retrieval: FTS5 BM25, vector similarity and recency, fused by weighted reciprocal-rank fusion."""
+"""Hybrid retrieval: FTS5 BM25 and vector similarity fused by scaled scores, with context, time and recency."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from stores.memory_types import OBSERVATION
 from stores.query_time import query_span
 from stores.search_context import SearchContext
-from stores.search_index import SearchIndex
+from stores.search_index import SearchIndex, passes
 from stores.vectors import VectorHit, VectorIndex
 
 log = logging.getLogger(__name__)
 
 Key = tuple[str, str]
 Scope = tuple[list[Key] | None, int]  # the filtered keys (None: too many to list) and how many pass the filters
-RRF_K = 60
 _WORD = re.compile(r"\w+")
 
 
@@ -60,15 +59,6 @@ def tied_ranks(scored: Sequence[tuple[Key, float]], tolerance: float = 1e-9) -> 
     return ranks
 
 
-def rrf_fuse(rankings: Sequence[tuple[dict[Key, int], float]], k0: int = RRF_K) -> dict[Key, float]:
-    """Weighted reciprocal-rank fusion: sum of weight / (k0 + rank) over the rankings an item is in."""
-    scores: dict[Key, float] = {}
-    for ranks, weight in rankings:
-        for key, rank in ranks.items():
-            scores[key] = scores.get(key, 0.0) + weight / (k0 + rank)
-    return scores
-
-
 @dataclass(frozen=True)
 class Filters:
     """The filters a search applies to every ranking."""
@@ -82,19 +72,9 @@ class Filters:
     def any(self) -> bool:
         return bool(self.types or self.since is not None or self.until is not None or self.app)
 
-    def admits(self, meta: dict) -> bool:
-        """True when a vector's metadata (type, time, app) passes the filters."""
-        time = meta.get("time") or 0.0
-        return (
-            (not self.types or meta.get("type") in self.types)
-            and (self.since is None or time >= self.since)
-            and (self.until is None or time <= self.until)
-            and (not self.app or meta.get("app") == self.app)
-        )
-
     def admits_row(self, row: dict) -> bool:
         """True when an observation row passes the filters."""
-        return self.admits({"type": OBSERVATION, "time": row.get("time_epoch"), "app": row.get("app")})
+        return passes(OBSERVATION, row.get("time_epoch"), row.get("app"), self.types, self.since, self.until, self.app)
 
 
 @dataclass(frozen=True)

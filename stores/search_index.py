@@ -136,6 +136,24 @@ def _filters(
     return sql, params
 
 
+def passes(
+    kind: str,
+    time: float | None,
+    item_app: str | None,
+    types: Sequence[str] | None,
+    since: float | None,
+    until: float | None,
+    app: str | None,
+) -> bool:
+    """True when an item passes the filters, by the same rule as the SQL ones: an undated item fails a time bound."""
+    return (
+        (not types or kind in types)
+        and (since is None or (time is not None and time >= since))
+        and (until is None or (time is not None and time <= until))
+        and (not app or item_app == app)
+    )
+
+
 class SearchIndex:
     """Full-text rows (search_doc + search_fts) and the outbox of vector work, inside the caller's transaction."""
 
@@ -334,9 +352,7 @@ class SearchIndex:
         return {
             (kind, item_id)
             for kind, (item_id, time, item_app) in rows_by_kind(self._db, keys, sql)
-            if (since is None or (time is not None and time >= since))
-            and (until is None or (time is not None and time <= until))
-            and (not app or item_app == app)
+            if passes(kind, time, item_app, types, since, until, app)
         }
 
     def times(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], float | None]:

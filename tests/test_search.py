@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from stores.hybrid_search import rrf_fuse, tied_ranks
+from stores.hybrid_search import tied_ranks
 from stores.memory_store import MemoryStore
 from stores.observations import NewObservation
-
-
-def test_rrf_rewards_items_ranked_high_in_several_lists():
-    a, b, c = ("t", "a"), ("t", "b"), ("t", "c")
-    scores = rrf_fuse([({a: 1, b: 2}, 1.0), ({b: 1, c: 2}, 1.0)])
-    assert max(scores, key=scores.get) == b
 
 
 def test_equal_scores_share_a_rank():
