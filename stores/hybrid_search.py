@@ -200,8 +200,9 @@ class HybridSearcher:
         if not filters.any:
             return None, 0
         args = (tuple(filters.types or ()), filters.since, filters.until, filters.app)
-        asked = (args, self._index.change_stamp())
-        if self._last_scope is not None and self._last_scope[0] == asked:
+        stamp = self._index.change_stamp()
+        asked = (args, stamp)
+        if stamp is not None and self._last_scope is not None and self._last_scope[0] == asked:
             return self._last_scope[1]
         scope: Scope
         if self._index.count_matching(*args, limit=EXACT_SCOPE_MAX + 1) <= EXACT_SCOPE_MAX:
@@ -209,7 +210,7 @@ class HybridSearcher:
             scope = keys, len(keys)
         else:
             scope = None, self._index.count_matching(*args)
-        self._last_scope = (asked, scope)
+        self._last_scope = (asked, scope) if stamp is not None else None
         return scope
 
     def _context_scores(

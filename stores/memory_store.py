@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import hmac
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -144,6 +144,7 @@ class MemoryStore(StoreLookups):
         self.notices: list[str] = []  # what opening repaired, for the user to read
         self._vector_process = False
         self._chroma_path: Path | None = None
+        self._open_transactions = 0  # transaction() blocks open: vector work waits for the outermost commit
 
     @classmethod
     def open(
@@ -274,9 +275,26 @@ class MemoryStore(StoreLookups):
         """True when an observation with this source id is stored."""
         return self._db.execute("SELECT 1 FROM observation WHERE source_id = ?", [source_id]).fetchone() is not None
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Everything written inside commits together or not at all; its vector work is pushed after the commit."""
+        self._open_transactions += 1
+        try:
+            with super().transaction():
+                yield
+        finally:
+            self._open_transactions -= 1
+        if not self._open_transactions:
+            self.sync_vectors()
+
     # -- vectors ---------------------------------------------------------------------------
     def sync_vectors(self) -> int:
-        """Push queued vector work to Chroma; failures leave the outbox for the next try."""
+        """Push queued vector work to Chroma; failures leave the outbox for the next try.
+
+        Inside ``transaction()`` nothing is pushed: a rollback would leave Chroma holding what SQLite forgot.
+        """
+        if self._open_transactions:
+            return 0
         try:
             return self.vector_sync.drain()
         except Exception as error:  # noqa: BLE001 - Chroma server down, disk full: keep the outbox

@@ -325,8 +325,13 @@ class SearchIndex:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM search_doc d WHERE 1{where} LIMIT ?)"
         return int(self._db.execute(sql, [*params, limit]).fetchone()[0])
 
-    def change_stamp(self) -> tuple[int, int]:
-        """A value that changes whenever the database does: another connection's commit, or one of ours."""
+    def change_stamp(self) -> tuple[int, int] | None:
+        """A value that changes whenever the database does (another connection's commit, or one of ours).
+
+        None inside an open transaction: what it has written may still be rolled back.
+        """
+        if self._db.conn.in_transaction:
+            return None
         (version,) = self._db.execute("PRAGMA data_version").fetchone()
         return int(version), int(self._db.conn.total_changes)
 

@@ -62,3 +62,24 @@ def test_a_memory_written_between_two_searches_with_the_same_filter_is_found_by_
     car = _episode(real_store, "Ann fixed the brakes on her automobile", "code")
 
     assert real_store.search("car mechanic", app="code", k=1)[0].id == car  # not the filter's items of before
+
+
+def test_a_filtered_search_inside_a_rolled_back_delete_does_not_hide_the_memory_afterwards(real_store):
+    car = _episode(real_store, "Ann fixed the brakes on her automobile", "code")
+    _episode(real_store, "Bob cooked lentil soup", "code")
+    with pytest.raises(RuntimeError), real_store.transaction():
+        real_store.delete("episodic", car)
+        assert real_store.search("car mechanic", app="code", k=1) == []  # gone inside the transaction
+        raise RuntimeError("the batch failed: nothing of it is kept")
+
+    assert real_store.search("car mechanic", app="code", k=1)[0].id == car
+
+
+def test_a_rolled_back_delete_keeps_the_memory_findable_by_meaning(real_store):
+    car = _episode(real_store, "Ann fixed the brakes on her automobile", "code")
+    _episode(real_store, "Bob cooked lentil soup", "code")
+    with pytest.raises(RuntimeError), real_store.transaction():
+        real_store.delete("episodic", car)
+        raise RuntimeError("the batch failed: nothing of it is kept")
+
+    assert real_store.search("car mechanic", k=1)[0].id == car  # its vector was not removed from Chroma
