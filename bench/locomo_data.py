@@ -104,3 +104,12 @@ def turn_text(line: dict[str, Any]) -> str:
     """A raw turn as the baseline sees it: speaker, text and shared-image caption."""
     caption = f" [shared image: {line['image_caption']}]" if line.get("image_caption") else ""
     return f"{line['speaker']}: {line['text']}{caption}"
+
+
+def write_llm_settings(data_dir: Path, base_url: str, model: str, mode: str | None = None) -> None:
+    """A new data dir whose settings.json points memorize at an OpenAI-compatible server (MiniLM embedder)."""
+    llm = {"provider": "openai_compatible", "base_url": base_url, "model": model}
+    if mode:
+        llm["memorize_mode"] = mode
+    data_dir.mkdir(mode=0o700, parents=True)
+    (data_dir / "settings.json").write_text(json.dumps({"llm": llm, "embedder": "minilm"}))

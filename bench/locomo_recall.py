@@ -22,6 +22,7 @@ from locomo_data import (
     recall,
     recall_at_turns,
     turn_text,
+    write_llm_settings,
 )
 
 KS = (1, 5, 10, 20)
@@ -32,8 +33,11 @@ def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(exe), "--data-dir", str(data_dir), *args], capture_output=True, text=True, check=False)
 
 
-def run_sample(sample: dict, workdir: Path, memorize: str | None) -> list[dict]:
+def run_sample(sample: dict, workdir: Path, args: argparse.Namespace) -> list[dict]:
+    memorize = args.memorize
     data_dir = workdir / sample["sample_id"]
+    if memorize == "llm":
+        write_llm_settings(data_dir, args.base_url, args.model)
     lines = chat_lines(sample)
     chat_file = workdir / f"{sample['sample_id']}.jsonl"
     chat_file.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
@@ -104,7 +108,11 @@ def main() -> None:
     parser.add_argument("--memorize", choices=["offline", "llm"], default=None, help="run memorize before searching")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--keep", type=Path, default=None, help="keep data dirs here (locomo_ablation.py)")
+    parser.add_argument("--base-url", default=os.environ.get("MIRIX_TEST_LLM_BASE_URL"), help="for --memorize llm")
+    parser.add_argument("--model", default=os.environ.get("MIRIX_TEST_LLM_MODEL", "local-model"))
     args = parser.parse_args()
+    if args.memorize == "llm" and not args.base_url:
+        raise SystemExit("--memorize llm needs --base-url (or MIRIX_TEST_LLM_BASE_URL)")
     os.environ.setdefault("MIRIX_PASSPHRASE", "locomo-bench")
     rows = []
     started = time.time()
@@ -112,7 +120,7 @@ def main() -> None:
         workdir = args.keep or Path(tmp)
         workdir.mkdir(parents=True, exist_ok=True)
         for sample in load_samples(args.data):
-            rows.extend(run_sample(sample, workdir, args.memorize))
+            rows.extend(run_sample(sample, workdir, args))
     table = summarise(rows)
     print(f"machine: {platform.node()}, {os.cpu_count()} cores; memorize={args.memorize}; {time.time() - started:.0f}s")
     print_table(table)

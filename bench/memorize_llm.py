@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from locomo_data import DEFAULT_DATA, chat_lines, load_samples
+from locomo_data import DEFAULT_DATA, chat_lines, load_samples, write_llm_settings
 
 
 def cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
@@ -37,9 +37,7 @@ def first_sessions(sample: dict, sessions: int) -> list[dict]:
 
 def run_mode(mode: str, lines: list[dict], args: argparse.Namespace, workdir: Path) -> dict:
     data_dir = workdir / mode
-    data_dir.mkdir(mode=0o700)
-    llm = {"provider": "openai_compatible", "base_url": args.base_url, "model": args.model, "memorize_mode": mode}
-    (data_dir / "settings.json").write_text(json.dumps({"llm": llm, "embedder": "minilm"}))
+    write_llm_settings(data_dir, args.base_url, args.model, mode)
     chat_file = workdir / f"{mode}.jsonl"
     chat_file.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     result = cli(data_dir, "import-chat", str(chat_file))
