@@ -352,7 +352,8 @@ class MemoryStore(StoreLookups):
     ) -> list[SearchHit]:
         """Memories (then raw observations) dated inside a time range, oldest first: "what did I do yesterday?"."""
         kinds = [OBSERVATION if t == OBSERVATION else memory_type(t).name for t in types] if types else None
-        where, params = ["time >= ?", "time <= ?"], [to_epoch(since) or 0.0, to_epoch(until) or 1e18]
+        where = ["time >= ?", "time <= ?"]
+        params: list[object] = [to_epoch(since) or 0.0, to_epoch(until) or 1e18]
         if kinds:
             where.append(f"kind IN ({','.join('?' * len(kinds))})")
             params.extend(kinds)
