@@ -277,21 +277,23 @@ class MemoryStore(StoreLookups):
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:
-        """Everything written inside commits together or not at all; its vector work is pushed after the commit."""
+        """Everything written inside commits together or not at all; its vector work waits in the outbox.
+
+        The caller pushes it with ``sync_vectors()`` after the block (batched: an import embeds its frames together).
+        """
         self._open_transactions += 1
         try:
             with super().transaction():
                 yield
         finally:
             self._open_transactions -= 1
-        if not self._open_transactions:
-            self.sync_vectors()
 
     # -- vectors ---------------------------------------------------------------------------
     def sync_vectors(self) -> int:
         """Push queued vector work to Chroma; failures leave the outbox for the next try.
 
-        Inside ``transaction()`` nothing is pushed: a rollback would leave Chroma holding what SQLite forgot.
+        Inside ``transaction()`` nothing is pushed (the caller syncs after it): a rollback would leave Chroma
+        holding what SQLite forgot, or missing what it kept.
         """
         if self._open_transactions:
             return 0
