@@ -16,7 +16,8 @@ echo "==> mypy"
   mirix_app/settings.py mirix_app/logs.py mirix_app/gui mirix_app/mcp agents/memory_agents stores/gated_store.py \
   stores/onnx_query_encoder.py stores/fts_stemmer.py stores/rows.py agents/kind_signs.py agents/schema_bounds.py \
   agents/json_text.py stores/vector_cache.py stores/vectors.py stores/hybrid_search.py stores/search_index.py \
-  stores/embedder_process.py stores/memory_store.py
+  stores/embedder_process.py stores/memory_store.py stores/provenance_agreement.py stores/vector_sync.py \
+  stores/search_context.py
 echo "==> pytest"
 SELECT=()
 if [ -n "${MIRIX_TEST_LLM_BASE_URL:-}" ]; then

@@ -22,6 +22,7 @@ from stores.memory_store import MemoryStore
 VARIANTS = {
     "all signals (default)": {},
     "no memory prior (memories not lent to their turns)": {"source_prior": 0.0},
+    "memory prior not weighted by agreement": {"agreement": False},
     "no thread neighbours": {"neighbour": 0.0},
     "no named-speaker boost": {"named": 0.0},
     "no context at all (scaled text + vector only)": {"context": False},

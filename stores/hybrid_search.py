@@ -39,6 +39,7 @@ class FusionWeights:
     max_vector_distance: float = 0.85  # cosine distance; farther neighbours are noise, not matches
     context: bool = True  # score raw observations with their memories and neighbours (below)
     source_prior: float = 1.0  # a memory's score added to the observations it was made from
+    agreement: bool = True  # ... in proportion to how much each resembles the memory (provenance_agreement)
     neighbour: float = 0.5  # the best score next to an observation in its thread, added to it
     named: float = 0.3  # boost for observations whose speaker or app the query names (one name only)
     time: float = 0.5  # boost for items dated in, or mentioning, the time span the query names
@@ -222,9 +223,10 @@ class HybridSearcher:
         memories = sorted((key for key in own if key[0] != OBSERVATION), key=lambda key: -own[key])
         sources = self._context.provenance(memories[: w.prior_memories])
         prior: dict[str, float] = {}
-        for key, obs_ids in sources.items():
-            for obs_id in obs_ids:
-                prior[obs_id] = max(prior.get(obs_id, 0.0), own[key])
+        for key, cited in sources.items():
+            for obs_id, agreement in cited:
+                lent = own[key] * self._lent_share(agreement)
+                prior[obs_id] = max(prior.get(obs_id, 0.0), lent)
         obs_ids = [key[1] for key in own if key[0] == OBSERVATION] + list(prior)
         rows.update(self._context.observations(obs_id for obs_id in obs_ids if obs_id not in rows))
         scores = {key: value for key, value in own.items() if key[0] != OBSERVATION}
@@ -250,10 +252,21 @@ class HybridSearcher:
                     times[key] = rows[obs_id]["time_epoch"]
         if w.named:
             scores = self._named_boost(query, scores, rows)
-        for key, obs_ids in sources.items():  # a memory no better than its best raw observation is shown by it
-            if any(own.get((OBSERVATION, o), 0.0) >= own[key] for o in obs_ids if (OBSERVATION, o) in scores):
+        for key, cited in sources.items():  # a memory no better than its best raw observation is shown by it
+            if any(own.get((OBSERVATION, o), 0.0) >= own[key] for o, _ in cited if (OBSERVATION, o) in scores):
                 scores.pop(key, None)
         return scores
+
+    def _lent_share(self, agreement: float | None) -> float:
+        """How much of a memory's score a source gets: its cosine to the memory, mapped from the cut-off to 1.
+
+        A source that does not resemble the fact (a small model citing its whole batch) gets little; one not
+        measured yet (its vector still waiting) gets all, as before measuring existed.
+        """
+        if agreement is None or not self.weights.agreement:
+            return 1.0
+        limit = self.weights.max_vector_distance
+        return min(1.0, max(0.0, (agreement - (1.0 - limit)) / limit))
 
     def _named_boost(self, query: str, scores: dict[Key, float], rows: dict) -> dict[Key, float]:
         """Boost observations by the one speaker or app the query names (none when it names several)."""

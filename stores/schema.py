@@ -8,6 +8,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from stores.memory_types import MEMORY_TYPES
+from stores.timeutil import utcnow_iso
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +177,20 @@ def m041_search_filter_indexes(db: sqlite_utils.Database) -> None:
     db["search_doc"].create_index(["app", "time", "kind", "item_id"], if_not_exists=True)
     db["search_doc"].create_index(["time", "kind", "item_id"], if_not_exists=True)
     db.execute("DROP INDEX IF EXISTS idx_search_doc_time")  # the one above covers what it served
+
+
+@migrations()
+def m050_provenance_agreement(db: sqlite_utils.Database) -> None:
+    """How much each source resembles the memory made from it (their vectors' cosine), measured by the vector sync.
+
+    Existing memories are queued to be measured; their vectors are read back, not embedded again.
+    """
+    db["provenance"].add_column("agreement", float)
+    db.execute(
+        "INSERT INTO vector_outbox (kind, item_id, op, created_at) "
+        "SELECT DISTINCT memory_type, memory_id, 'measure', ? FROM provenance",
+        [utcnow_iso()],
+    )
 
 
 def migrate(db: sqlite_utils.Database) -> None:

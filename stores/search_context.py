@@ -15,7 +15,7 @@ NEIGHBOUR_GAP_S = 30 * 60  # a neighbour further away in time than this is anoth
 RANKING_COLUMNS = "id, kind, session, app, speaker, time_epoch"
 
 
-def thread_of(row: dict[str, Any]) -> tuple[str, str, str | None]:
+def thread_of(row: dict[str, Any]) -> tuple[str, Any, Any]:
     """The column, value and kind that make a thread: a chat session, or the frames of one app."""
     if row.get("kind") == "frame":
         return "app", row.get("app") or "", "frame"
@@ -37,13 +37,16 @@ class SearchContext:
             out.update({r["id"]: r for r in fetch_dicts(self._db, sql, chunk)})
         return out
 
-    def provenance(self, keys: Sequence[Key]) -> dict[Key, list[str]]:
-        """The observation ids each memory was made from."""
+    def provenance(self, keys: Sequence[Key]) -> dict[Key, list[tuple[str, float | None]]]:
+        """The observation ids each memory was made from, with how much each resembles it (None: not measured)."""
         wanted = [key for key in keys if key[0] != OBSERVATION]
-        out: dict[Key, list[str]] = {key: [] for key in wanted}
-        sql = "SELECT memory_id, observation_id FROM provenance WHERE memory_type = ? AND memory_id IN ({marks})"
-        for kind, (item_id, obs_id) in rows_by_kind(self._db, wanted, sql):
-            out[(kind, item_id)].append(obs_id)
+        out: dict[Key, list[tuple[str, float | None]]] = {key: [] for key in wanted}
+        sql = (
+            "SELECT memory_id, observation_id, agreement FROM provenance "
+            "WHERE memory_type = ? AND memory_id IN ({marks})"
+        )
+        for kind, (item_id, obs_id, agreement) in rows_by_kind(self._db, wanted, sql):
+            out[(kind, item_id)].append((obs_id, agreement))
         return out
 
     def neighbours(self, row: dict[str, Any]) -> list[str]:

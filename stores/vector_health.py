@@ -27,7 +27,8 @@ def index_problem(db: sqlite_utils.Database, vectors: VectorIndex) -> str | None
     except Exception as error:  # noqa: BLE001 - any Chroma failure means: rebuild from SQLite
         return f"unreadable ({type(error).__name__}: {str(error)[:200]})"
     docs = int(db.execute("SELECT count(*) FROM search_doc").fetchone()[0])
-    waiting = int(db.execute("SELECT count(DISTINCT kind || ':' || item_id) FROM vector_outbox").fetchone()[0])
+    outbox = "SELECT count(DISTINCT kind || ':' || item_id) FROM vector_outbox WHERE op <> 'measure'"
+    waiting = int(db.execute(outbox).fetchone()[0])  # 'measure' rows are items that have their vector
     if count < docs - waiting:
         return f"inconsistent ({count} vectors for {docs} indexed items, {waiting} waiting)"
     return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import numpy as np
 import sqlite_utils
 
+from stores import provenance_agreement as agreement
 from stores.vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -34,17 +36,20 @@ class VectorSync:
             ).fetchall()
             if not rows:
                 return done
-            self._apply(rows)
+            measured = self._apply(rows)
             with self._db.atomic():
+                agreement.store(self._db, measured)
                 self._db.execute("DELETE FROM vector_outbox WHERE seq <= ?", [rows[-1][0]])
             done += len(rows)
             if progress:
                 progress(done, total)
 
-    def _apply(self, rows: list[tuple[int, str, str, str]]) -> None:
+    def _apply(self, rows: list[tuple[int, str, str, str]]) -> list[tuple[float, agreement.Link]]:
+        """Push the batch to Chroma; returns the provenance agreements of what was embedded (or asked to measure)."""
         last_op: dict[tuple[str, str], str] = {}
         for _seq, kind, item_id, op in rows:
-            last_op[(kind, item_id)] = op
+            if op != "measure" or (kind, item_id) not in last_op:  # measuring never undoes an upsert or delete
+                last_op[(kind, item_id)] = op
         deletes = [key for key, op in last_op.items() if op == "delete"]
         upserts = []
         for key, op in last_op.items():
@@ -55,10 +60,15 @@ class VectorSync:
                 deletes.append(key)
             else:
                 upserts.append((key, found))
+        embedded: dict[tuple[str, str], np.ndarray] = {}
         if upserts:
             texts = [text for _, (text, _, _) in upserts]
             vectors = self._vectors.embedder.embed(texts)
             self._vectors.upsert(
                 [(k[0], k[1], vec, t, app) for (k, (_, t, app)), vec in zip(upserts, vectors, strict=True)]
             )
+            embedded = {key: vec for (key, _), vec in zip(upserts, vectors, strict=True)}
         self._vectors.delete(deletes)
+        touched = [*embedded, *(key for key, op in last_op.items() if op == "measure")]
+        links = agreement.links_touching(self._db, touched)
+        return agreement.measure(links, embedded, self._vectors.vectors_of) if links else []

@@ -171,6 +171,16 @@ class VectorIndex:
         best = best[np.argsort(-similarity[best])]
         return [_hit(ids[i], 1.0 - float(similarity[i])) for i in best]
 
+    def vectors_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], np.ndarray]:
+        """The stored vectors of those ``keys`` that have one."""
+        out: dict[tuple[str, str], np.ndarray] = {}
+        for start in range(0, len(keys), 1000):
+            ids = [f"{kind}:{item_id}" for kind, item_id in keys[start : start + 1000]]
+            for vid, vector in self._fetch_vectors(ids).items():
+                kind, _, item_id = vid.partition(":")
+                out[(kind, item_id)] = vector
+        return out
+
     def _fetch_vectors(self, ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vectors of those ``ids`` that have one."""
         got = self._collection.get(ids=ids, include=["embeddings"])
