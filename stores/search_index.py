@@ -15,8 +15,10 @@ from stores.rows import chunks, rows_by_kind
 from stores.timeutil import utcnow_iso
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+CONTRACTION_ENDS = ["d", "ll", "m", "re", "s", "t", "ve"]  # "Caroline's", "don't": the tokenizer splits at the '
 STOPWORDS = frozenset(
     [
+        *CONTRACTION_ENDS,
         "a",
         "about",
         "an",

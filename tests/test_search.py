@@ -37,6 +37,16 @@ def test_exact_rare_token_matches_by_keyword(real_store):
     assert real_store.search("JIRA-48213", k=1)[0].id == ticket
 
 
+def test_a_possessive_in_the_question_does_not_match_every_possessive_by_its_s(store):
+    passport = store.add("resource", {"title": "Passport", "summary": "Ann keeps her passport in the desk drawer"})
+    store.add("resource", {"title": "Car", "summary": "Bob's car is at the garage"})
+    store.add("resource", {"title": "Keys", "summary": "Tom's keys don't fit the shed"})
+
+    matched = [hit.item_id for hit in store.index.search("Where is Ann's passport? I can't find it", 10)]
+
+    assert matched == [passport]
+
+
 def test_raw_observations_are_searchable_before_memorization(store):
     store.observations.add(NewObservation("chat", "c1", "2024-01-01T10:00:00", "The wifi password is on the fridge"))
     store.sync_vectors()
