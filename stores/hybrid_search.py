@@ -189,7 +189,8 @@ class HybridSearcher:
         for key in by_time:
             scores[key] += w.recency * (1 - (newest[key] - 1) / max(len(by_time), 1)) * 1e-3
         # equal evidence: the item that holds the query's own words first (a similar vector is not an exact match)
-        ranked = sorted(scores, key=lambda key: (scores[key], text.get(key, 0.0)), reverse=True)
+        # and then a fixed order, so the same search shows the same list every time (not the order of a set)
+        ranked = sorted(scores, key=lambda key: (-scores[key], -text.get(key, 0.0), key))
         return [(key, scores[key]) for key in ranked[:k]]
 
     def _scope(self, filters: Filters) -> Scope:
@@ -220,7 +221,7 @@ class HybridSearcher:
         """Observations scored with their memories (granularity per query) and thread neighbours."""
         assert self._context is not None
         w = self.weights
-        memories = sorted((key for key in own if key[0] != OBSERVATION), key=lambda key: -own[key])
+        memories = sorted((key for key in own if key[0] != OBSERVATION), key=lambda key: (-own[key], key))
         sources = self._context.provenance(memories[: w.prior_memories])
         prior: dict[str, float] = {}
         for key, cited in sources.items():
@@ -236,7 +237,7 @@ class HybridSearcher:
                 scores[key] = own.get(key, 0.0) + w.source_prior * prior.get(obs_id, 0.0)
                 times[key] = row["time_epoch"]
         if w.neighbour:
-            best = sorted((key for key in scores if key[0] == OBSERVATION), key=lambda key: -scores[key])
+            best = sorted((key for key in scores if key[0] == OBSERVATION), key=lambda key: (-scores[key], key))
             near: dict[str, float] = {}
             links = {key[1]: self._context.neighbours(rows[key[1]]) for key in best[: w.expand]}
             rows.update(self._context.observations(n for ns in links.values() for n in ns if n not in rows))

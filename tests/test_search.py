@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import subprocess
+import sys
 
+import pytest
+from helpers import PASSPHRASE
+
+from stores.embedders import HashingEmbedder
 from stores.hybrid_search import tied_ranks
 from stores.memory_store import MemoryStore
 from stores.observations import NewObservation
@@ -84,6 +90,29 @@ def test_recency_breaks_ties_between_equally_good_matches(store):
     store.add("episodic", {"summary": "Team lunch at the taqueria", "occurred_at": "2023-01-01T12:00:00"})
     newer = store.add("episodic", {"summary": "Team lunch at the taqueria", "occurred_at": "2024-01-01T12:00:00"})
     assert store.search("team lunch taqueria", k=2)[0].id == newer
+
+
+SEARCH_IN_A_NEW_PROCESS = """
+import sys
+from stores.embedders import HashingEmbedder
+from stores.memory_store import MemoryStore
+with MemoryStore.open(sys.argv[1], passphrase=sys.argv[2], embedder=HashingEmbedder()) as store:
+    print(",".join(hit.id for hit in store.search("team lunch taqueria", k=6)))
+"""
+
+
+def test_equally_good_matches_come_in_the_same_order_after_a_restart(data_dir):
+    with MemoryStore.open(data_dir, passphrase=PASSPHRASE, embedder=HashingEmbedder()) as store:
+        for _ in range(6):
+            store.add("episodic", {"summary": "Team lunch at the taqueria", "occurred_at": "2024-01-01T12:00:00"})
+    orders = set()
+    for seed in ("1", "2", "3"):  # each process orders its sets differently
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        args = [sys.executable, "-c", SEARCH_IN_A_NEW_PROCESS, str(data_dir), PASSPHRASE]
+        shown = subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout.strip()
+        assert len(shown.split(",")) == 6
+        orders.add(shown)
+    assert len(orders) == 1
 
 
 def test_k_limits_the_number_of_hits(store):
