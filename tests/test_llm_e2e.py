@@ -5,7 +5,8 @@ CI starts a small local model with scripts/local_llm.py and runs these; by hand:
     python3 scripts/local_llm.py start && eval "$(python3 scripts/local_llm.py env)" && ./test.sh -m llm
 
 They check the protocol, not the model's wisdom: every batch commits (none failed or parked), several memory
-types are written, every memory has sources, and an answer cites an imported message.
+types are written, every memory has sources (each weighed for search by how much it says the memory), and an
+answer cites an imported message.
 """
 
 from __future__ import annotations
@@ -86,6 +87,14 @@ def _every_memory(data_dir):
         return [{**m, "type": kind} for kind in kinds for m in store.memories.list_recent(kind, 1000)]
 
 
+def _searchable_links_without_agreement(data_dir):
+    with MemoryStore.open(data_dir, passphrase=PASSPHRASE, embedder=HashingEmbedder()) as store:
+        return store._db.execute(
+            "SELECT p.memory_type, p.memory_id FROM provenance p JOIN search_doc d "
+            "ON d.kind = p.memory_type AND d.item_id = p.memory_id WHERE p.agreement IS NULL"
+        ).fetchall()
+
+
 @pytest.mark.parametrize("mode", ["single_pass", "agents"])
 def test_a_real_model_memorizes_a_chat_in_both_modes_and_answers_with_a_citation(mode, llm_data_dir, tmp_path, capsys):
     rows = [
@@ -107,6 +116,8 @@ def test_a_real_model_memorizes_a_chat_in_both_modes_and_answers_with_a_citation
     kinds = {m["type"] for m in memories}
     assert len(kinds) >= 3, f"{mode}: only {kinds} written: {summary}"
     assert all(m.get("sources") for m in memories), "every memory has sources"
+    unmeasured = _searchable_links_without_agreement(llm_data_dir)
+    assert unmeasured == [], "search weighs each searchable memory's sources by how much they say it"
 
     assert main([*cli, "ask", "Where did Ann move to?", "--json", "--no-remember"]) == 0
     answer = json.loads(capsys.readouterr().out)
