@@ -188,7 +188,8 @@ def m050_provenance_agreement(db: sqlite_utils.Database) -> None:
     db["provenance"].add_column("agreement", float)
     db.execute(
         "INSERT INTO vector_outbox (kind, item_id, op, created_at) "
-        "SELECT DISTINCT memory_type, memory_id, 'measure', ? FROM provenance",
+        "SELECT DISTINCT p.memory_type, p.memory_id, 'measure', ? FROM provenance p "
+        "JOIN search_doc d ON d.kind = p.memory_type AND d.item_id = p.memory_id",  # searchable ones have vectors
         [utcnow_iso()],
     )
 

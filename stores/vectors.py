@@ -16,7 +16,7 @@ from chromadb.config import Settings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from stores.embedders import HashingEmbedder, MiniLMEmbedder, TextEmbedder
-from stores.vector_cache import UnitVectorCache, unit
+from stores.vector_cache import FETCH_CHUNK, UnitVectorCache, unit
 
 
 @register_embedding_function
@@ -174,8 +174,8 @@ class VectorIndex:
     def vectors_of(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], np.ndarray]:
         """The stored vectors of those ``keys`` that have one."""
         out: dict[tuple[str, str], np.ndarray] = {}
-        for start in range(0, len(keys), 1000):
-            ids = [f"{kind}:{item_id}" for kind, item_id in keys[start : start + 1000]]
+        for start in range(0, len(keys), FETCH_CHUNK):
+            ids = [f"{kind}:{item_id}" for kind, item_id in keys[start : start + FETCH_CHUNK]]
             for vid, vector in self._fetch_vectors(ids).items():
                 kind, _, item_id = vid.partition(":")
                 out[(kind, item_id)] = vector
