@@ -48,18 +48,24 @@ def _key(obs: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def segments(observations: Sequence[Mapping[str, Any]], max_len: int = MAX_SEGMENT) -> list[Segment]:
-    """Split time-ordered observations into segments (new segment on a change of key, a long gap or a full one)."""
+    """Split time-ordered observations into segments, one open per key (chat session, or app and title).
+
+    An observation joins its key's open segment unless that one is full or a long gap has passed, so two chats
+    (or two windows) used in turn each keep one run instead of breaking into single lines at every switch.
+    """
     out: list[Segment] = []
-    last_time = None
+    open_by_key: dict[tuple[str, ...], tuple[Segment, float]] = {}
     for obs in observations:
         when = parse_time(obs["time"]).timestamp()
         key = _key(obs)
-        current = out[-1] if out else None
-        if current is None or current.key != key or len(current.items) >= max_len or when - last_time > MAX_GAP_S:
+        found = open_by_key.get(key)
+        if found is None or len(found[0].items) >= max_len or when - found[1] > MAX_GAP_S:
             current = Segment(key)
             out.append(current)
+        else:
+            current = found[0]
         current.items.append(obs)
-        last_time = when
+        open_by_key[key] = (current, when)
     return out
 
 

@@ -49,6 +49,17 @@ def test_frames_become_episodic_segments_and_resources_with_provenance(store):
     assert "Menu" not in json.dumps(episodes[0]["summary"])
 
 
+def test_two_windows_used_in_turn_each_become_one_episode_not_one_per_switch(store):
+    windows = [("Slack", "#design"), ("Code", "budget.py")]
+    switches = [frame(f"f{i}", f"2024-03-01T09:{i:02d}:00", *windows[i % 2], f"t{i}") for i in range(8)]
+    store.observations.add_many(switches)
+
+    report = make_memorizer(store, Settings()).run(until_empty=True)
+
+    assert report.written["episodic"] == 2
+    assert sorted(len(e["sources"]) for e in store.memories.list_recent("episodic")) == [4, 4]
+
+
 def test_chat_sessions_split_into_segments_and_a_known_resource_gains_sources(store):
     store.observations.add_many(
         [
