@@ -58,15 +58,15 @@ def main() -> None:
     print("| variant | " + " | ".join(CATEGORIES[c] for c in sorted(CATEGORIES)) + " | overall (1-4) @10 | @20 |")
     print("|---|" + "---|" * (len(CATEGORIES) + 2))
     for variant, items in rows.items():
-        cells = {}
+        cells: dict[str, float | None] = {}
         for c in sorted(CATEGORIES):
             got = [r10 for cat, r10, _ in items if cat == c]
-            cells[CATEGORIES[c]] = round(sum(got) / len(got), 3)
+            cells[CATEGORIES[c]] = round(sum(got) / len(got), 3) if got else None  # a sample may lack a category
         main_rows = [(r10, r20) for cat, r10, r20 in items if cat != 5]
         cells["overall@10"] = round(sum(r for r, _ in main_rows) / len(main_rows), 3)
         cells["overall@20"] = round(sum(r for _, r in main_rows) / len(main_rows), 3)
         table[variant] = cells
-        print(f"| {variant} | " + " | ".join(f"{v:.3f}" for v in cells.values()) + " |")
+        print(f"| {variant} | " + " | ".join("-" if v is None else f"{v:.3f}" for v in cells.values()) + " |")
     if args.out:
         args.out.write_text(json.dumps(table, indent=2))
 
