@@ -20,14 +20,15 @@ from agents.llm_profile import LLMProfile
 from agents.memory_agents.base import Workspace, describe
 from agents.memory_agents.registry import AGENTS
 from agents.memory_agents.spec import AgentSpec
-from agents.ops import apply_ops
+from agents.offline_memorizer import episode_ops
+from agents.ops import MemoryOp, apply_ops
 from agents.prompts import AGENT_TASK_TEMPLATE, BATCH_TEMPLATE, META_PROMPT, agent_menu
 from agents.schema_bounds import MAX_CHARS
 from agents.single_pass import extraction_messages, extraction_request, find_related, stage_extraction
 from agents.state import AgentTask, MemorizeState
 from agents.structured import request_for, structured_call
 from agents.tools import run_tool_loop
-from agents.triage import triage
+from agents.triage import TriagedBatch, triage
 from stores.errors import StoreError
 from stores.observations import PARKED
 
@@ -261,8 +262,9 @@ def commit_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict
     if failures:
         return {"outcome": _record_failure(ctx, ids, "; ".join(f"{f['where']}: {f['error']}" for f in failures))}
     ops = state.get("ops") or []
+    segments = [] if batch.skip_reason else _segment_episodes(state["observations"], ids, batch)
     try:
-        written = apply_ops(ctx.store, ops, ids)
+        written = apply_ops(ctx.store, [*ops, *segments], ids)
     except (StoreError, ValueError) as error:
         return {"outcome": _record_failure(ctx, ids, f"writing memories failed: {error}")}
     status = SKIPPED if batch.skip_reason else DONE
@@ -272,11 +274,18 @@ def commit_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict
             "reason": batch.skip_reason,
             "ids": ids,
             "written": written.written,
-            "memory_ids": written.memory_ids,
+            "memory_ids": written.memory_ids[: len(ops)],
+            "segments": len(written.memory_ids[len(ops) :]),
             "routes": [r["agent"] for r in state.get("routes") or []],
             "agent_runs": state.get("agent_runs") or [],
         }
     }
+
+
+def _segment_episodes(observations: list[dict[str, Any]], ids: list[str], batch: TriagedBatch) -> list[MemoryOp]:
+    """The batch's lines as episodes: the model keeps what it chose, these cover every line it read (for search)."""
+    read = set(ids)
+    return episode_ops([o for o in observations if o["id"] in read], batch.redactor)
 
 
 def _record_failure(ctx: MemorizeContext, ids: list[str], reason: str) -> dict[str, Any]:

@@ -32,6 +32,7 @@ class MemorizeReport:
     failed: int = 0
     parked: int = 0
     written: dict[str, int] = field(default_factory=dict)
+    segments: int = 0
     waiting: str = ""
 
     def add(self, outcome: dict[str, Any]) -> None:
@@ -47,9 +48,12 @@ class MemorizeReport:
             self.parked += int(outcome.get("parked") or 0)
         for mtype, _ in outcome.get("memory_ids") or []:
             self.written[mtype] = self.written.get(mtype, 0) + 1
+        self.segments += int(outcome.get("segments") or 0)
 
     def summary(self) -> str:
         memories = ", ".join(f"{n} {t}" for t, n in sorted(self.written.items())) or "no memories"
+        if self.segments:
+            memories += f" (and {self.segments} episode(s) quoting what was read)"
         line = (
             f"memorized {self.done} observation(s) in {self.batches} batch(es) ({self.mode}): {memories}; "
             f"{self.skipped} skipped as nothing new, {self.failed} failed ({self.parked} need attention)"

@@ -184,8 +184,12 @@ def offline_ops(
 ) -> list[MemoryOp]:
     """Every memory the offline memorizer makes from a batch, with the same provenance links as the LLM path."""
     redactor = Redactor(known_values=tuple(vault_values))
-    ops = [
-        MemoryOp(ADD, "episodic", record=episode(seg, redactor), sources=[o["id"] for o in seg.items], agent="offline")
+    return episode_ops(observations, redactor) + resources(observations, existing_resource, redactor)
+
+
+def episode_ops(observations: Sequence[Mapping[str, Any]], redactor: Redactor) -> list[MemoryOp]:
+    """One episodic memory per segment, quoting its lines: the timeline both memorizers write for every observation."""
+    return [
+        MemoryOp(ADD, "episodic", record=episode(seg, redactor), sources=[o["id"] for o in seg.items], agent="segments")
         for seg in segments(observations)
     ]
-    return ops + resources(observations, existing_resource, redactor)

@@ -112,7 +112,9 @@ def test_a_high_sensitivity_vault_value_never_reaches_any_prompt(store):
     assert not model.saw(SECRET)
     assert model.saw("Gym locker code")
     assert SECRET not in answer.text
-    assert store.memories.list_recent("episodic")[0]["summary"] == "Ann mentioned her gym locker code"
+    episodes = store.memories.list_recent("episodic")
+    assert "Ann mentioned her gym locker code" in [e["summary"] for e in episodes]
+    assert not any(SECRET in e["summary"] + (e.get("details") or "") for e in episodes), "the quoted line is redacted"
 
 
 def test_medium_vault_values_reach_the_prompt_only_when_allowed(store):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 from helpers import PASSPHRASE, chat, write_jsonl
@@ -87,6 +88,11 @@ def _every_memory(data_dir):
         return [{**m, "type": kind} for kind in kinds for m in store.memories.list_recent(kind, 1000)]
 
 
+def _observation_ids(data_dir):
+    with MemoryStore.open(data_dir, passphrase=PASSPHRASE, embedder=HashingEmbedder()) as store:
+        return {row[0] for row in store._db.execute("SELECT id FROM observation").fetchall()}
+
+
 def _searchable_links_without_agreement(data_dir):
     with MemoryStore.open(data_dir, passphrase=PASSPHRASE, embedder=HashingEmbedder()) as store:
         return store._db.execute(
@@ -113,9 +119,12 @@ def test_a_real_model_memorizes_a_chat_in_both_modes_and_answers_with_a_citation
     assert "(llm)" in summary and "0 failed (0 need attention)" in summary and "; 0 pending" in summary, summary
 
     memories = _every_memory(llm_data_dir)
-    kinds = {m["type"] for m in memories}
-    assert len(kinds) >= 3, f"{mode}: only {kinds} written: {summary}"
+    by_model = summary.split(" (and ")[0].split("(llm):")[-1]  # the quoting episodes are listed apart
+    kinds = set(re.findall(r"\d+ (core|episodic|semantic|procedural|resource|knowledge_vault)", by_model))
+    assert len(kinds) >= 3, f"{mode}: the model wrote only {kinds}: {summary}"
     assert all(m.get("sources") for m in memories), "every memory has sources"
+    quoted = {s for m in memories if m["type"] == "episodic" for s in m["sources"]}
+    assert quoted >= _observation_ids(llm_data_dir), "every line the model read is in an episode, whatever it kept"
     unmeasured = _searchable_links_without_agreement(llm_data_dir)
     assert unmeasured == [], "search weighs each searchable memory's sources by how much they say it"
 

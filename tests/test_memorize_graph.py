@@ -100,8 +100,11 @@ def test_an_invalid_tool_call_is_sent_back_with_the_error_and_the_repaired_call_
     report = memorizer(store, model).run()
 
     assert report.done == 1
-    [episode] = store.memories.list_recent("episodic")
-    assert episode["summary"] == "Ann had the Atlas kickoff meeting"
+    summaries = {e["summary"] for e in store.memories.list_recent("episodic")}
+    assert summaries == {
+        "Ann had the Atlas kickoff meeting",  # the repaired call; the invalid one stored nothing
+        "Conversation with Ann (s1): Ann: We had the kickoff meeting for project Atlas",  # the line as read
+    }
     assert model.saw("holds no JSON object"), "the prose routing reply went back with the reason"
     assert model.saw("summary: Field required")
 
@@ -211,6 +214,33 @@ def test_batches_with_nothing_new_are_skipped_without_a_model_call(store):
     report = memorizer(store, model).run()
     assert report.skipped == 1 and model.prompts == []
     assert store.observations.counts()["pending"] == 0
+    assert store.memories.list_recent("episodic") == [], "a line already seen is not quoted again"
+
+
+def test_lines_the_model_did_not_extract_from_are_still_quoted_in_an_episode(store):
+    ids = add_chat(
+        store,
+        ("m1", "Ann", "I moved to Lisbon last month"),
+        ("m2", "Bob", "Nice. Remember the dentist on Thursday at 9"),
+        ("m3", "Ann", "Will do, and the plumber comes Friday"),
+    )
+    model = ScriptedChatModel(
+        scripts={
+            META: [route(("semantic", "where Ann lives"))],
+            agent("semantic"): [
+                call("insert_fact", name="Ann", summary="Ann lives in Lisbon", sources=["o1"]),
+                AIMessage(content="stored one fact"),
+            ],
+        }
+    )
+    report = memorizer(store, model).run(until_empty=True)
+
+    assert report.written == {"semantic": 1}, "the report counts what the model wrote"
+    assert "(and 1 episode(s) quoting what was read)" in report.summary()
+    [episode] = store.memories.list_recent("episodic")
+    assert sorted(episode["sources"]) == sorted(ids), "the dentist and plumber lines the model skipped are kept"
+    assert "dentist" in episode["summary"] + episode["details"]
+    assert store.search("dentist Thursday", types=["episodic"])[0].id == episode["id"]
 
 
 @pytest.mark.parametrize("batch_size", [2])
