@@ -21,6 +21,7 @@ from agents.memory_agents.base import Workspace, describe
 from agents.memory_agents.registry import AGENTS
 from agents.memory_agents.spec import AgentSpec
 from agents.offline_memorizer import episode_ops
+from agents.open_segments import earlier_segments
 from agents.ops import MemoryOp, apply_ops
 from agents.prompts import AGENT_TASK_TEMPLATE, BATCH_TEMPLATE, META_PROMPT, agent_menu
 from agents.schema_bounds import MAX_CHARS
@@ -30,6 +31,7 @@ from agents.structured import request_for, structured_call
 from agents.tools import run_tool_loop
 from agents.triage import TriagedBatch, triage
 from stores.errors import StoreError
+from stores.memory_store import MemoryStore
 from stores.observations import PARKED
 
 log = logging.getLogger(__name__)
@@ -262,7 +264,7 @@ def commit_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict
     if failures:
         return {"outcome": _record_failure(ctx, ids, "; ".join(f"{f['where']}: {f['error']}" for f in failures))}
     ops = state.get("ops") or []
-    segments = [] if batch.skip_reason else _segment_episodes(state["observations"], ids, batch)
+    segments = [] if batch.skip_reason else _segment_episodes(ctx.store, state["observations"], ids, batch)
     try:
         written = apply_ops(ctx.store, [*ops, *segments], ids)
     except (StoreError, ValueError) as error:
@@ -282,10 +284,13 @@ def commit_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict
     }
 
 
-def _segment_episodes(observations: list[dict[str, Any]], ids: list[str], batch: TriagedBatch) -> list[MemoryOp]:
+def _segment_episodes(
+    store: MemoryStore, observations: list[dict[str, Any]], ids: list[str], batch: TriagedBatch
+) -> list[MemoryOp]:
     """The batch's lines as episodes: the model keeps what it chose, these cover every line it read (for search)."""
     read = set(ids)
-    return episode_ops([o for o in observations if o["id"] in read], batch.redactor)
+    lines = [o for o in observations if o["id"] in read]
+    return episode_ops(lines, batch.redactor, earlier_segments(store, batch.redactor))
 
 
 def _record_failure(ctx: MemorizeContext, ids: list[str], reason: str) -> dict[str, Any]:

@@ -11,7 +11,9 @@ from typing import Any
 from agents.context import MemorizeContext
 from agents.memorize_graph import DONE, FAILED, SKIPPED, WAITING
 from agents.offline_memorizer import offline_ops
+from agents.open_segments import earlier_segments
 from agents.ops import apply_ops
+from agents.redact import Redactor
 from stores.memory_store import MemoryStore
 from stores.timeutil import to_epoch
 
@@ -135,7 +137,9 @@ class Memorizer:
             return found[0] if found else None
 
         ids = [o["id"] for o in pending]
-        result = apply_ops(self.store, offline_ops(pending, existing, vault_values), ids)
+        redactor = Redactor(known_values=tuple(vault_values))
+        ops = offline_ops(pending, existing, redactor, earlier_segments(self.store, redactor))
+        result = apply_ops(self.store, ops, ids)
         return {"status": DONE, "ids": ids, "written": result.written, "memory_ids": result.memory_ids}
 
 

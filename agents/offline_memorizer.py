@@ -35,35 +35,63 @@ _STOP = frozenset(_STOP_WORDS.split())  # noqa: SIM905 - a readable word list
 
 @dataclass
 class Segment:
-    """A run of consecutive observations of the same app and title, or of the same chat session."""
+    """A run of consecutive observations of the same app and title, or of the same chat session.
+
+    A segment continued from an earlier batch carries its episode's ``memory_id`` and how many of its items that
+    episode already quotes (``known``).
+    """
 
     key: tuple[str, ...]
     items: list[Mapping[str, Any]] = field(default_factory=list)
+    memory_id: str = ""
+    known: int = 0
 
 
-def _key(obs: Mapping[str, Any]) -> tuple[str, ...]:
+EarlierSegment = Callable[[Mapping[str, Any]], "Segment | None"]
+
+
+def run_key(obs: Mapping[str, Any]) -> tuple[str, ...]:
+    """What makes observations one run: the chat session, or the app and window title."""
     if obs.get("kind") == "frame":
         return ("frame", obs.get("app") or "", obs.get("title") or "")
     return ("chat", obs.get("kind") or "", obs.get("session") or "")
 
 
-def segments(observations: Sequence[Mapping[str, Any]], max_len: int = MAX_SEGMENT) -> list[Segment]:
+def run_fields(obs: Mapping[str, Any]) -> dict[str, str]:
+    """The observation fields behind ``run_key``, for finding the same run among stored observations."""
+    if obs.get("kind") == "frame":
+        return {"kind": "frame", "app": obs.get("app") or "", "title": obs.get("title") or ""}
+    return {"kind": obs.get("kind") or "", "session": obs.get("session") or ""}
+
+
+def segments(
+    observations: Sequence[Mapping[str, Any]], max_len: int = MAX_SEGMENT, earlier: EarlierSegment | None = None
+) -> list[Segment]:
     """Split time-ordered observations into segments, one open per key (chat session, or app and title).
 
     An observation joins its key's open segment unless that one is full or a long gap has passed, so two chats
     (or two windows) used in turn each keep one run instead of breaking into single lines at every switch.
+    ``earlier(obs)`` gives the segment an earlier batch left open for that key, so a run is not cut where a batch
+    ends (the app memorizes every minute).
     """
     out: list[Segment] = []
     open_by_key: dict[tuple[str, ...], tuple[Segment, float]] = {}
+    asked: set[tuple[str, ...]] = set()
     for obs in observations:
         when = parse_time(obs["time"]).timestamp()
-        key = _key(obs)
+        key = run_key(obs)
+        if key not in asked and earlier is not None:
+            asked.add(key)
+            before = earlier(obs)
+            if before is not None and before.items:
+                open_by_key[key] = (before, parse_time(before.items[-1]["time"]).timestamp())
         found = open_by_key.get(key)
         if found is None or len(found[0].items) >= max_len or when - found[1] > MAX_GAP_S:
             current = Segment(key)
-            out.append(current)
         else:
             current = found[0]
+        if len(current.items) == current.known:
+            out.append(current)  # a continued segment is written only when this batch adds to it
         current.items.append(obs)
         open_by_key[key] = (current, when)
     return out
@@ -180,16 +208,25 @@ def resources(
 def offline_ops(
     observations: Sequence[Mapping[str, Any]],
     existing_resource: Callable[[str, str], str | None],
-    vault_values: Sequence[str] = (),
+    redactor: Redactor,
+    earlier: EarlierSegment | None = None,
 ) -> list[MemoryOp]:
     """Every memory the offline memorizer makes from a batch, with the same provenance links as the LLM path."""
-    redactor = Redactor(known_values=tuple(vault_values))
-    return episode_ops(observations, redactor) + resources(observations, existing_resource, redactor)
+    return episode_ops(observations, redactor, earlier) + resources(observations, existing_resource, redactor)
 
 
-def episode_ops(observations: Sequence[Mapping[str, Any]], redactor: Redactor) -> list[MemoryOp]:
-    """One episodic memory per segment, quoting its lines: the timeline both memorizers write for every observation."""
-    return [
-        MemoryOp(ADD, "episodic", record=episode(seg, redactor), sources=[o["id"] for o in seg.items], agent="segments")
-        for seg in segments(observations)
-    ]
+def episode_ops(
+    observations: Sequence[Mapping[str, Any]], redactor: Redactor, earlier: EarlierSegment | None = None
+) -> list[MemoryOp]:
+    """One episodic memory per segment, quoting its lines: the timeline both memorizers write for every observation.
+
+    A segment an earlier batch left open is extended (an update adding the new lines) instead of starting anew.
+    """
+    ops = []
+    for seg in segments(observations, earlier=earlier):
+        record, new = episode(seg, redactor), [o["id"] for o in seg.items[seg.known :]]
+        if seg.memory_id:
+            ops.append(MemoryOp(UPDATE, "episodic", id=seg.memory_id, record=record, sources=new, agent="segments"))
+        else:
+            ops.append(MemoryOp(ADD, "episodic", record=record, sources=new, agent="segments"))
+    return ops

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +15,8 @@ from stores.frames import forget_frame_files
 from stores.image_vectors import ImageVectorIndex
 from stores.llm_usage import UsageLedger
 from stores.rows import fetch_dicts
+
+_RUN_FIELDS = ("kind", "session", "app", "title")  # what makes observations one run (chat session, or window)
 
 
 class StoreLookups:
@@ -85,6 +87,21 @@ class StoreLookups:
             "SELECT memory_type, memory_id FROM provenance WHERE observation_id = ?", [observation_id]
         ).fetchall()
         return [(r[0], r[1]) for r in rows]
+
+    def latest_memorized_like(
+        self, same: Mapping[str, str], since_epoch: float, until_epoch: float
+    ) -> dict[str, Any] | None:
+        """The newest memorized observation in [since, until] whose fields equal ``same`` (a missing value is "")."""
+        if not same or set(same) - set(_RUN_FIELDS):
+            raise ValueError(f"a run is matched on {', '.join(_RUN_FIELDS)}, not {sorted(same)}")
+        where = "".join(f" AND coalesce({name}, '') = ?" for name in same)
+        rows = fetch_dicts(
+            self._db,
+            f"SELECT * FROM observation WHERE status = 'done' AND time_epoch >= ? AND time_epoch <= ?{where} "
+            "ORDER BY time_epoch DESC, rowid DESC LIMIT 1",
+            [since_epoch, until_epoch, *same.values()],
+        )
+        return rows[0] if rows else None
 
     def frame_counts(self) -> tuple[int, int]:
         """(frame observations, image vectors) stored."""

@@ -258,3 +258,5 @@ def test_until_empty_processes_every_batch(store, batch_size):
     assert report.batches == 3 and report.done == 5 and len(progress) == 3
     assert report.written == {"episodic": 3}
     assert store.observations.counts()["done"] == 5
+    sizes = sorted(len(e["sources"]) for e in store.memories.list_recent("episodic"))
+    assert sizes == [1, 2, 2, 5], "the model's three, and one quoting all five lines, extended batch by batch"

@@ -60,6 +60,42 @@ def test_two_windows_used_in_turn_each_become_one_episode_not_one_per_switch(sto
     assert sorted(len(e["sources"]) for e in store.memories.list_recent("episodic")) == [4, 4]
 
 
+def _memorize_frames_minute_by_minute(store, minutes, app="Code", title="budget.py", start=0):
+    memorizer = make_memorizer(store, Settings())
+    for m in minutes:  # the app memorizes what is due about once a minute
+        store.observations.add_many([frame(f"f{m}", f"2024-03-01T09:{m:02d}:00", app, title, f"line {m}")])
+        memorizer.run(until_empty=True)
+
+
+def test_a_window_used_for_minutes_is_one_episode_not_one_per_memorize_run(store):
+    _memorize_frames_minute_by_minute(store, range(5))
+
+    [episode] = store.memories.list_recent("episodic")
+    assert len(episode["sources"]) == 5, "each run extended the episode the last run left open"
+    assert episode["occurred_at"].startswith("2024-03-01T09:00") and episode["ended_at"].startswith("2024-03-01T09:04")
+    assert "line 4" in episode["summary"] + episode["details"]
+    assert len(store.history("episodic", episode["id"])) == 4, "each extension is a version the user can go back to"
+
+
+def test_a_full_episode_or_a_long_pause_starts_a_new_one(store):
+    _memorize_frames_minute_by_minute(store, [*range(10), 50])  # 8 fill one; 2 more; 40 minutes later a new one
+
+    sizes = sorted(len(e["sources"]) for e in store.memories.list_recent("episodic"))
+    assert sizes == [1, 2, 8]
+
+
+def test_an_episode_the_user_edited_is_not_extended(store):
+    _memorize_frames_minute_by_minute(store, [0])
+    [edited] = store.memories.list_recent("episodic")
+    store.update("episodic", edited["id"], {"summary": "Budget review with Ann"})
+
+    _memorize_frames_minute_by_minute(store, [1])
+
+    episodes = {e["id"]: e for e in store.memories.list_recent("episodic")}
+    assert len(episodes) == 2 and episodes[edited["id"]]["summary"] == "Budget review with Ann"
+    assert len(episodes[edited["id"]]["sources"]) == 1
+
+
 def test_chat_sessions_split_into_segments_and_a_known_resource_gains_sources(store):
     store.observations.add_many(
         [
