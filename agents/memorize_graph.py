@@ -277,7 +277,7 @@ def commit_node(state: MemorizeState, runtime: Runtime[MemorizeContext]) -> dict
             "ids": ids,
             "written": written.written,
             "memory_ids": written.memory_ids[: len(ops)],
-            "segments": len(written.memory_ids[len(ops) :]),
+            "segment_ids": written.memory_ids[len(ops) :],
             "routes": [r["agent"] for r in state.get("routes") or []],
             "agent_runs": state.get("agent_runs") or [],
         }

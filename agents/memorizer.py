@@ -36,6 +36,7 @@ class MemorizeReport:
     written: dict[str, int] = field(default_factory=dict)
     segments: int = 0
     waiting: str = ""
+    _counted: set[tuple[str, str]] = field(default_factory=set, repr=False)  # a memory extended twice counts once
 
     def add(self, outcome: dict[str, Any]) -> None:
         self.batches += 1
@@ -48,9 +49,16 @@ class MemorizeReport:
         elif status == FAILED:
             self.failed += count
             self.parked += int(outcome.get("parked") or 0)
-        for mtype, _ in outcome.get("memory_ids") or []:
-            self.written[mtype] = self.written.get(mtype, 0) + 1
-        self.segments += int(outcome.get("segments") or 0)
+        for mtype, memory_id in outcome.get("memory_ids") or []:
+            if self._first_time(mtype, memory_id):
+                self.written[mtype] = self.written.get(mtype, 0) + 1
+        for mtype, memory_id in outcome.get("segment_ids") or []:
+            self.segments += self._first_time(mtype, memory_id)
+
+    def _first_time(self, mtype: str, memory_id: str) -> bool:
+        seen = (mtype, memory_id) in self._counted
+        self._counted.add((mtype, memory_id))
+        return not seen
 
     def summary(self) -> str:
         memories = ", ".join(f"{n} {t}" for t, n in sorted(self.written.items())) or "no memories"

@@ -7,6 +7,7 @@ import json
 import pytest
 from helpers import PASSPHRASE, chat, write_jsonl
 
+from agents.memorizer import MemorizeReport
 from agents.query_analysis import analyse_offline
 from mirix_app.cli.main import EXIT_OK, main
 from mirix_app.factories import make_memorizer
@@ -60,11 +61,21 @@ def test_two_windows_used_in_turn_each_become_one_episode_not_one_per_switch(sto
     assert sorted(len(e["sources"]) for e in store.memories.list_recent("episodic")) == [4, 4]
 
 
-def _memorize_frames_minute_by_minute(store, minutes, app="Code", title="budget.py", start=0):
+def _memorize_frames_minute_by_minute(store, minutes, app="Code", title="budget.py"):
     memorizer = make_memorizer(store, Settings())
     for m in minutes:  # the app memorizes what is due about once a minute
         store.observations.add_many([frame(f"f{m}", f"2024-03-01T09:{m:02d}:00", app, title, f"line {m}")])
         memorizer.run(until_empty=True)
+
+
+def test_a_report_counts_an_episode_extended_by_several_batches_once(store):
+    memorizer = make_memorizer(store, Settings())
+    report = MemorizeReport("offline")
+    for m in range(3):  # one run whose batches each end where the next begins (as with more than 200 pending)
+        store.observations.add_many([frame(f"f{m}", f"2024-03-01T09:{m:02d}:00", "Code", "notes", f"x{m}")])
+        report.add(memorizer.step(offline=True))
+    assert report.batches == 3 and report.written == {"episodic": 1}
+    assert "3 observation(s) in 3 batch(es) (offline): 1 episodic;" in report.summary()
 
 
 def test_a_window_used_for_minutes_is_one_episode_not_one_per_memorize_run(store):
