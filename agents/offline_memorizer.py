@@ -137,7 +137,7 @@ def episode(segment: Segment, redactor: Redactor) -> dict[str, Any]:
         event_type, actor, app = "conversation", "user", None
     else:
         lines = [_line(o) for o in items]
-        speakers = list(dict.fromkeys(o.get("speaker") for o in items if o.get("speaker")))
+        speakers = list(dict.fromkeys(str(o["speaker"]) for o in items if o.get("speaker")))
         between = f" between {', '.join(speakers)}" if len(speakers) > 1 else f" with {speakers[0]}" if speakers else ""
         name = readable_session(segment.key[2])
         head = f"Conversation{between}" + (f" ({name})" if name else "")
@@ -160,10 +160,10 @@ def episode(segment: Segment, redactor: Redactor) -> dict[str, Any]:
 
 def _found_resources(obs: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
     """(uri, title, resource_type, context line) for URLs, file paths and document titles in one observation."""
-    found = []
+    found: list[tuple[str, str, str, str]] = []
     for line in [obs.get("title") or "", *(obs.get("text") or "").splitlines()]:
         for url in _URL.findall(line):
-            title = obs.get("title") if obs.get("kind") == "frame" and obs.get("title") else url
+            title = str(obs["title"]) if obs.get("kind") == "frame" and obs.get("title") else url
             found.append((url, title, "url", line.strip()))
         for path in _PATH.findall(line):
             found.append((path, path.rsplit("/", 1)[-1].rsplit("\\", 1)[-1], "file", line.strip()))
