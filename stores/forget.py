@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 
 CHUNK = 500
 FOREVER = 1e18
+MIN_QUOTED_LINE = 12  # a shorter line ("Menu", "OK") says nothing about what was forgotten
+QUOTE_PROBE = 40  # a line's start: a summary quotes lines cut to a length
 
 
 class RangeForgetter:
@@ -140,11 +142,26 @@ class RangeForgetter:
             total = self._db.execute(
                 "SELECT count(*) FROM provenance WHERE memory_type = ? AND memory_id = ?", list(key)
             ).fetchone()[0]
-            if total <= len(sources):
+            if total <= len(sources) or self._quotes(key, sources):
                 drop.append(key)
             else:
                 trim[key] = sources
         return drop, trim
+
+    def _quotes(self, key: tuple[str, str], sources: Sequence[str]) -> bool:
+        """True when the memory repeats a line of these observations word for word (an episode quoting them).
+
+        Such a memory cannot keep its other sources: its text would still show what the user chose to forget.
+        """
+        record = self._memories.get(*key)
+        said = _squeezed(" ".join(v for k, v in record.items() if isinstance(v, str) and k != "id"))
+        marks = ",".join("?" * len(sources))
+        for (text,) in self._db.execute(f"SELECT text FROM observation WHERE id IN ({marks})", list(sources)):
+            for line in (text or "").splitlines():
+                line = _squeezed(line)
+                if len(line) >= MIN_QUOTED_LINE and line[:QUOTE_PROBE] in said:
+                    return True
+        return False
 
     def _chat_messages(self, low: float, high: float) -> list[int]:
         """Chat-thread messages written in the range (the threads' copies of questions and answers)."""
@@ -190,6 +207,10 @@ class RangeForgetter:
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 path.parent.rmdir()  # an emptied day folder
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _chunks(items: Sequence[Any]) -> list[list[Any]]:

@@ -67,7 +67,7 @@ class ForgetReport:
         if self.memories_deleted:
             parts = ", ".join(f"{n} {t}" for t, n in sorted(self.memories_deleted.items()))
             count = plural(sum(self.memories_deleted.values()), "memory", "memories")
-            out.append(f"{count} made only from this range ({parts})")
+            out.append(f"{count} made only from this range or quoting it ({parts})")
         if self.memories_trimmed:
             parts = ", ".join(f"{n} {t}" for t, n in sorted(self.memories_trimmed.items()))
             n = sum(self.memories_trimmed.values())

@@ -68,7 +68,7 @@ def test_dry_run_counts_and_changes_nothing(filled):
     assert report.frame_files == 2 and report.image_vectors == 2
     assert report.memories_deleted == {"episodic": 1} and report.memories_trimmed == {"semantic": 1}
     assert (store.observations.counts(), store.frame_counts(), store.vectors.count(), len(_files(store))) == before
-    assert "1 memory made only from this range (1 episodic)" in report.lines()
+    assert "1 memory made only from this range or quoting it (1 episodic)" in report.lines()
 
 
 def test_forget_removes_exactly_the_range_everywhere(filled):

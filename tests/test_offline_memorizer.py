@@ -95,6 +95,24 @@ def test_a_full_episode_or_a_long_pause_starts_a_new_one(store):
     assert sizes == [1, 2, 8]
 
 
+def test_forgetting_the_last_minutes_of_a_run_deletes_the_episode_that_quotes_them(store):
+    memorizer = make_memorizer(store, Settings())
+    for m in range(6):
+        text = f"Draft {m} of the quarterly plan" if m < 4 else f"Bank PIN reminder 40{m}7 for the joint account"
+        store.observations.add_many([frame(f"f{m}", f"2024-03-01T09:{m:02d}:00", "Notes", "todo", text)])
+        memorizer.run(until_empty=True)
+    [episode] = store.memories.list_recent("episodic")
+    assert "Bank PIN reminder" in episode["summary"] + episode["details"]
+
+    report = store.forget_range("2024-03-01T09:04:00", "2024-03-01T09:10:00")
+
+    assert report.memories_deleted == {"episodic": 1} and not report.memories_trimmed
+    assert store.memories.list_recent("episodic") == []
+    assert not store._db.execute("SELECT count(*) FROM memory_history").fetchone()[0], "no old version keeps it"
+    assert not store.search("Bank PIN reminder joint account"), "nothing shows what was forgotten"
+    assert store.search("quarterly plan draft"), "the frames before the range are still found"
+
+
 def test_an_episode_the_user_edited_is_not_extended(store):
     _memorize_frames_minute_by_minute(store, [0])
     [edited] = store.memories.list_recent("episodic")
