@@ -138,8 +138,8 @@ def register(sub: Any, iso_time: Any) -> None:
         "forget",
         help="delete everything stored in a time range (observations, frames, vectors, memories made only from it)",
         description="Prints what the range holds, then deletes it everywhere. Memories that also have sources "
-        "outside the range stay and lose only the range's sources (kept in their history). Times are ISO-8601; "
-        "a time without an offset is UTC.",
+        "outside the range stay and lose only the range's sources (kept in their history), unless they quote one "
+        "of its lines word for word. Times are ISO-8601; a time without an offset is UTC.",
     )
     p.add_argument("--since", type=iso_time, required=True, help="start of the range (ISO-8601)")
     p.add_argument("--until", type=iso_time, help="end of the range (ISO-8601; default: now)")
