@@ -160,6 +160,12 @@ class HybridSearcher:
             text_hits += self._index.search(query, depth, types, span[0], span[1], app)
         times = {(h.kind, h.item_id): h.time for h in text_hits}
         text = scaled({(h.kind, h.item_id): -h.bm25 for h in text_hits})  # BM25 is 0 for no match
+        w = self.weights
+        in_context = self._context is not None and w.context and (not types or OBSERVATION in types)
+        rows: dict[str, dict] = {}
+        if in_context and pending is not None and not pending.done():  # read while the query is still embedded
+            assert self._context is not None
+            rows = self._context.observations(key[1] for key in text if key[0] == OBSERVATION)
         vector: dict[Key, float] = {}
         if pending is not None:
             limit = self.weights.max_vector_distance
@@ -174,12 +180,11 @@ class HybridSearcher:
             for key in self._index.awaiting_vectors([key for key in text if key not in vector]):
                 vector[key] = text[key]  # not embedded yet (just written): its text match stands in, not a zero
         times.update(self._index.times([key for key in vector if key not in times]))
-        w = self.weights
         own = {key: w.text * text.get(key, 0.0) + w.vector * vector.get(key, 0.0) for key in {*text, *vector}}
         own = {key: value for key, value in own.items() if key in times}
         scores = dict(own)
-        if self._context is not None and w.context and (not types or OBSERVATION in types):
-            scores = self._context_scores(query, own, filters, times, {})
+        if in_context:
+            scores = self._context_scores(query, own, filters, times, rows)
         if span is not None and w.time:
             inside = {key for key, t in times.items() if t is not None and span[0] <= t <= span[1]}
             inside |= self._index.mentioning([key for key in scores if key not in inside], *span)

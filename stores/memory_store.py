@@ -36,7 +36,7 @@ from stores.memory_types import (
     search_text,
 )
 from stores.observations import ObservationInbox
-from stores.rows import fetch_dicts, ids_by_kind
+from stores.rows import chunks, fetch_dicts, ids_by_kind
 from stores.schema import migrate
 from stores.search_context import SearchContext
 from stores.search_index import SearchIndex
@@ -374,15 +374,19 @@ class MemoryStore(StoreLookups):
                 records.update({(kind, r["id"]): r for r in self.observations.get_many(ids)})
             else:
                 records.update({(kind, i): r for i, r in self.memories.get_many(kind, ids).items()})
+        cited = [o for key, record in records.items() if key[0] != OBSERVATION for o in record["sources"]]
+        source_rows = {r["id"]: r for r in self._source_rows(list(dict.fromkeys(cited)))}  # one query for all
         hits = []
         for key, score in ranked:
             record = records.get(key)
             if record is None:
                 continue
-            hits.append(self._hit(key[0], record, score))
+            hits.append(self._hit(key[0], record, score, source_rows))
         return hits
 
-    def _hit(self, kind: str, record: dict[str, Any], score: float) -> SearchHit:
+    def _hit(
+        self, kind: str, record: dict[str, Any], score: float, source_rows: dict[str, dict[str, Any]]
+    ) -> SearchHit:
         if kind == OBSERVATION:
             obs_ids, text, time = [record["id"]], observation_text(record), record["time"]
         else:
@@ -394,7 +398,7 @@ class MemoryStore(StoreLookups):
             return SearchHit(
                 kind, record["id"], score, text, [record["source_id"]], time, obs_ids, record.get("app"), origin
             )
-        rows = self._source_rows(obs_ids)
+        rows = [source_rows[o] for o in obs_ids if o in source_rows]
         origin = observation_origin(rows[0]) if rows else memory_origin(kind, record)
         time = time or (rows[0]["time"] if rows else None)  # undated (a fact): when its source was seen or said
         sources = [r["source_id"] for r in rows]
@@ -406,15 +410,11 @@ class MemoryStore(StoreLookups):
 
     def _source_rows(self, observation_ids: Sequence[str]) -> list[dict[str, Any]]:
         """What citing an observation needs (source id, kind, app, speaker, time), in the given order."""
-        if not observation_ids:
-            return []
-        marks = ",".join("?" * len(observation_ids))
-        rows = fetch_dicts(
-            self._db,
-            f"SELECT id, source_id, kind, app, speaker, time FROM observation WHERE id IN ({marks})",
-            list(observation_ids),
-        )
-        by_id = {r["id"]: r for r in rows}
+        by_id: dict[str, dict[str, Any]] = {}
+        for chunk in chunks(list(observation_ids)):
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT id, source_id, kind, app, speaker, time FROM observation WHERE id IN ({marks})"
+            by_id.update({r["id"]: r for r in fetch_dicts(self._db, sql, chunk)})
         return [by_id[i] for i in observation_ids if i in by_id]
 
     # -- stats -----------------------------------------------------------------------------
