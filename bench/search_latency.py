@@ -144,6 +144,7 @@ def measure(store: MemoryStore, rng: random.Random, n_queries: int, vocab: Vocab
     scenarios = {
         "no filter": {},
         "type filter": {"types": ["episodic", "semantic"]},
+        "one type (semantic, 7.5%)": {"types": ["semantic"]},
         "type: observations": {"types": ["observation"]},
         "time range (middle 30%)": middle,
         "app": {"app": "slack"},

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from stores.memory_types import OBSERVATION
 from stores.query_time import query_span
@@ -80,14 +81,20 @@ class Filters:
 
 @dataclass(frozen=True)
 class Nearest:
-    """The vector side's neighbours, and whether they already passed the filters (else the caller checks them)."""
+    """The vector side's neighbours, and whether they already passed the filters (else the caller checks them).
+
+    An over-fetch that asked for fewer than it estimated it needs says how many it would ask for next (``more``).
+    """
 
     hits: list[VectorHit]
     filtered: bool
+    vector: Any = None  # the query's vector, for a second over-fetch
+    more: int = 0
 
 
 EXACT_SCOPE_MAX = 5000  # filtered sets up to this size are searched exactly among their own ids
-OVERFETCH_MAX = 2000
+OVERFETCH_FIRST = 10  # a first over-fetch asks for at most this many times the depth ...
+OVERFETCH_MAX = 2000  # ... and a second one, only if the first did not fill a page, for up to this many
 
 
 class HybridSearcher:
@@ -129,8 +136,10 @@ class HybridSearcher:
             except Exception:  # noqa: BLE001 - the vectors could not be read: over-fetching still finds most
                 log.info("exact vector scope failed; over-fetching instead", exc_info=True)
         total = max(self._vectors.recent_count(), 1)
-        wanted = int(depth * 1.5 * total / max(matching, 1)) + depth
-        return Nearest(self._vectors.query(vector, min(OVERFETCH_MAX, total, wanted)), filtered=False)
+        wanted = min(OVERFETCH_MAX, total, int(depth * 1.5 * total / max(matching, 1)) + depth)
+        first = min(wanted, OVERFETCH_FIRST * depth)  # HNSW's cost grows with how many it returns
+        more = wanted if wanted > first else 0
+        return Nearest(self._vectors.query(vector, first), filtered=False, vector=vector, more=more)
 
     def search(
         self,
@@ -173,6 +182,13 @@ class HybridSearcher:
             near = {(h.kind, h.item_id): 1.0 - h.distance for h in nearest.hits if h.distance <= limit}
             if not nearest.filtered:  # over-fetched: keep the depth best that pass the filters, checked in SQLite
                 passed = self._index.passing(list(near), types, since, until, app)
+                # too few to fill a page, and farther neighbours may still be close enough: ask for more, once
+                reached = bool(nearest.hits) and nearest.hits[-1].distance > limit
+                if len(passed) < k and nearest.more and not reached:
+                    assert self._vectors is not None and self._worker is not None
+                    again = self._worker.submit(self._vectors.query, nearest.vector, nearest.more).result()
+                    near = {(h.kind, h.item_id): 1.0 - h.distance for h in again if h.distance <= limit}
+                    passed = self._index.passing(list(near), types, since, until, app)
                 near = dict([item for item in near.items() if item[0] in passed][:depth])
             # cosine mapped from the cut-off (0) to identical (1), not scaled to this query's best: a query
             # nothing is close to (a rare code, a typo) gets weak vector scores, not a 1.0 equal to an exact match

@@ -54,6 +54,22 @@ def test_a_broad_filter_keeps_only_the_neighbours_that_pass_it(real_store, monke
     assert [h.id for h in real_store.search("parsing source code", types=["semantic"])] == [fact]
 
 
+def test_a_filter_the_nearest_neighbours_all_fail_is_searched_further(real_store, monkeypatch):
+    monkeypatch.setattr(hybrid_search, "EXACT_SCOPE_MAX", 0)  # every filter now over-fetches and checks afterwards
+    monkeypatch.setattr(hybrid_search, "OVERFETCH_FIRST", 1)  # a first round of one depth (50 neighbours)
+    with real_store.transaction():
+        for i in range(60):  # the 60 nearest to the query are all in another app
+            _episode(real_store, f"Mechanic number {i} fixed the brakes on a red automobile", "code")
+        sedan = _episode(real_store, "Jon took his sedan to the garage for an oil change", "firefox")
+        for i in range(30):
+            _episode(real_store, f"Read chapter {i} of a novel about the sea", "firefox")
+    real_store.vector_sync.drain()
+
+    hits = real_store.search("car repair", app="firefox", k=1)
+
+    assert [h.id for h in hits] == [sedan]  # no shared word: only a second, deeper vector round finds it
+
+
 def test_a_memory_written_between_two_searches_with_the_same_filter_is_found_by_the_second(real_store):
     _episode(real_store, "Bob cooked lentil soup", "code")
     _episode(real_store, "Dara repotted the basil", "code")
