@@ -172,9 +172,9 @@ class HybridSearcher:
         w = self.weights
         in_context = self._context is not None and w.context and (not types or OBSERVATION in types)
         rows: dict[str, dict] = {}
+        cited: dict[Key, list[tuple[str, float | None]]] = {}
         if in_context and pending is not None and not pending.done():  # read while the query is still embedded
-            assert self._context is not None
-            rows = self._context.observations(key[1] for key in text if key[0] == OBSERVATION)
+            rows, cited = self._prefetch(list(text))
         vector: dict[Key, float] = {}
         if pending is not None:
             limit = self.weights.max_vector_distance
@@ -200,7 +200,7 @@ class HybridSearcher:
         own = {key: value for key, value in own.items() if key in times}
         scores = dict(own)
         if in_context:
-            scores = self._context_scores(query, own, filters, times, rows)
+            scores = self._context_scores(query, own, filters, times, rows, cited)
         if span is not None and w.time:
             inside = {key for key, t in times.items() if t is not None and span[0] <= t <= span[1]}
             inside |= self._index.mentioning([key for key in scores if key not in inside], *span)
@@ -236,24 +236,44 @@ class HybridSearcher:
         self._last_scope = (asked, scope) if stamp is not None else None
         return scope
 
+    def _prefetch(self, keys: list[Key]) -> tuple[dict[str, dict], dict[Key, list[tuple[str, float | None]]]]:
+        """The rows of these observations and the sources (with rows) of these memories, read while the vector
+        side still works: ranking reads them anyway, and the vector side only adds candidates."""
+        assert self._context is not None
+        cited = self._context.provenance([key for key in keys if key[0] != OBSERVATION])
+        wanted = [key[1] for key in keys if key[0] == OBSERVATION] + [o for c in cited.values() for o, _ in c]
+        return self._context.observations(wanted), cited
+
     def _context_scores(
-        self, query: str, own: dict[Key, float], filters: Filters, times: dict[Key, float | None], rows: dict
+        self,
+        query: str,
+        own: dict[Key, float],
+        filters: Filters,
+        times: dict[Key, float | None],
+        rows: dict,
+        read_sources: dict[Key, list[tuple[str, float | None]]],
     ) -> dict[Key, float]:
-        """Observations scored with their memories (granularity per query) and thread neighbours."""
+        """Observations scored with their memories (granularity per query) and thread neighbours.
+
+        ``rows`` and ``read_sources`` hold what was already read (observation rows, memories' sources).
+        """
         assert self._context is not None
         w = self.weights
         memories = sorted((key for key in own if key[0] != OBSERVATION), key=lambda key: (-own[key], key))
-        sources = self._context.provenance(memories[: w.prior_memories])
+        lending = memories[: w.prior_memories]
+        read_sources.update(self._context.provenance([key for key in lending if key not in read_sources]))
+        sources = {key: read_sources[key] for key in lending}
         prior: dict[str, float] = {}
         for key, cited in sources.items():
             for obs_id, agreement in cited:
                 lent = own[key] * self._lent_share(agreement)
                 prior[obs_id] = max(prior.get(obs_id, 0.0), lent)
-        obs_ids = [key[1] for key in own if key[0] == OBSERVATION] + list(prior)
+        obs_ids = list(dict.fromkeys([key[1] for key in own if key[0] == OBSERVATION] + list(prior)))
         rows.update(self._context.observations(obs_id for obs_id in obs_ids if obs_id not in rows))
         scores = {key: value for key, value in own.items() if key[0] != OBSERVATION}
-        for obs_id, row in rows.items():
-            if filters.admits_row(row):
+        for obs_id in obs_ids:
+            row = rows.get(obs_id)
+            if row is not None and filters.admits_row(row):
                 key = (OBSERVATION, obs_id)
                 scores[key] = own.get(key, 0.0) + w.source_prior * prior.get(obs_id, 0.0)
                 times[key] = row["time_epoch"]
