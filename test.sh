@@ -17,7 +17,8 @@ echo "==> mypy"
   stores/onnx_query_encoder.py stores/fts_stemmer.py stores/rows.py agents/kind_signs.py agents/schema_bounds.py \
   agents/json_text.py stores/vector_cache.py stores/vectors.py stores/hybrid_search.py stores/search_index.py \
   stores/embedder_process.py stores/memory_store.py stores/provenance_agreement.py stores/vector_sync.py \
-  stores/search_context.py agents/offline_memorizer.py agents/open_segments.py stores/lookups.py
+  stores/search_context.py agents/offline_memorizer.py agents/open_segments.py stores/lookups.py \
+  stores/reply_context.py stores/full_text_rebuild.py
 echo "==> pytest"
 SELECT=()
 if [ -n "${MIRIX_TEST_LLM_BASE_URL:-}" ]; then

@@ -14,7 +14,8 @@ from stores.forget_report import ForgetReport
 from stores.frames import FRAMES_DIR, SUFFIX
 from stores.image_vectors import ImageVectorIndex
 from stores.memories import MemoryRepository
-from stores.memory_types import OBSERVATION
+from stores.memory_types import OBSERVATION, observation_text
+from stores.reply_context import replied_to, replies, rows_of
 from stores.search_index import SearchIndex
 from stores.timeutil import to_epoch
 
@@ -176,6 +177,15 @@ class RangeForgetter:
 
     # -- removing -----------------------------------------------------------------------------------
     def _delete_observations(self, doomed: Sequence[str]) -> None:
+        """Delete them; the messages replying to them are indexed again without their words."""
+        gone = set(doomed)
+        replying = {
+            later["id"]: later
+            for chunk in _chunks(doomed)
+            for row in rows_of(self._db, chunk)
+            for later in replies(self._db, row)
+            if later["id"] not in gone
+        }
         for obs_id in doomed:
             self._index.unindex(OBSERVATION, obs_id)
         for chunk in _chunks(doomed):
@@ -184,6 +194,8 @@ class RangeForgetter:
             if "frame_vector" in self._db.table_names():
                 self._db.execute(f"DELETE FROM frame_vector WHERE observation_id IN ({marks})", chunk)
             self._db.execute(f"DELETE FROM observation WHERE id IN ({marks})", chunk)
+        for later in replying.values():
+            self._index.set_context(OBSERVATION, later["id"], observation_text(later), replied_to(self._db, later))
 
     def _delete_messages(self, message_ids: Sequence[int]) -> None:
         """Delete the messages; a thread left without any message goes too."""

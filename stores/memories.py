@@ -11,7 +11,7 @@ import sqlite_utils
 
 from stores.errors import NotFoundError, ValidationError
 from stores.field_cipher import FieldCipher
-from stores.memory_types import SENSITIVITIES, MemoryType, memory_type, search_text
+from stores.memory_types import SENSITIVITIES, MemoryType, memory_type, row_search_text
 from stores.rows import fetch_dicts, fetch_one
 from stores.search_index import SearchIndex
 from stores.timeutil import normalize_iso, to_epoch, utcnow_iso
@@ -243,13 +243,9 @@ class MemoryRepository:
     def _reindex(self, mtype: MemoryType, row: Mapping[str, Any]) -> None:
         if not mtype.indexed:
             return
-        public = dict(row)
-        for name in mtype.list_fields:
-            value = public.get(name)
-            public[name] = json.loads(value) if isinstance(value, str) and value else value
         when = row.get(mtype.time_field) if mtype.time_field else None
         time = to_epoch(when) if when else self._source_time(mtype, row["id"]) or to_epoch(row["created_at"])
-        self._index.index(mtype.name, row["id"], search_text(mtype, public), time, row.get("app"))
+        self._index.index(mtype.name, row["id"], row_search_text(mtype, row), time, row.get("app"))
 
     def _source_time(self, mtype: MemoryType, memory_id: str) -> float | None:
         row = self._db.execute(

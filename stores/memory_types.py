@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,6 +124,15 @@ def search_text(mtype: MemoryType, record: Mapping[str, Any]) -> str:
         value = record.get(name)
         parts.append(_steps_text(value) if name in mtype.list_fields else str(value or ""))
     return "\n".join(p for p in parts if p)
+
+
+def row_search_text(mtype: MemoryType, row: Mapping[str, Any]) -> str:
+    """``search_text`` of a stored row, whose list fields are still JSON."""
+    public = dict(row)
+    for name in mtype.list_fields:
+        value = public.get(name)
+        public[name] = json.loads(value) if isinstance(value, str) and value else value
+    return search_text(mtype, public)
 
 
 def observation_origin(obs: Mapping[str, Any]) -> str:

@@ -13,6 +13,7 @@ import sqlite_utils
 
 from stores.errors import NotFoundError, ValidationError
 from stores.memory_types import OBSERVATION, observation_text
+from stores.reply_context import replied_to, replies
 from stores.rows import fetch_dicts, fetch_one
 from stores.search_index import SearchIndex
 from stores.timeutil import normalize_iso, to_epoch, utcnow_iso
@@ -81,7 +82,10 @@ class ObservationInbox:
             "content_hash": new.content_hash,
         }
         self._db["observation"].insert(row)
-        self._index.index(OBSERVATION, row["id"], observation_text(row), row["time_epoch"], new.app)
+        context = replied_to(self._db, row)
+        self._index.index(OBSERVATION, row["id"], observation_text(row), row["time_epoch"], new.app, context)
+        for later in replies(self._db, row):  # it arrived after messages that reply to it: they now do
+            self._index.set_context(OBSERVATION, later["id"], observation_text(later), replied_to(self._db, later))
         return row["id"], True
 
     def add_many(self, items: Iterable[NewObservation]) -> tuple[list[str], int]:

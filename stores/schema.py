@@ -7,6 +7,7 @@ import logging
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
+from stores.full_text_rebuild import rebuild_full_text
 from stores.memory_types import MEMORY_TYPES
 from stores.timeutil import utcnow_iso
 
@@ -192,6 +193,22 @@ def m050_provenance_agreement(db: sqlite_utils.Database) -> None:
         "JOIN search_doc d ON d.kind = p.memory_type AND d.item_id = p.memory_id",  # searchable ones have vectors
         [utcnow_iso()],
     )
+
+
+@migrations()
+def m060_reply_context(db: sqlite_utils.Database) -> None:
+    """Full text gains a second column, what a chat message replies to; every item is indexed again.
+
+    The word counts that drop very common query words count the message column alone, as before.
+    """
+    db.execute("DROP TABLE IF EXISTS search_vocab")
+    db.execute("DROP TABLE IF EXISTS search_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5(body, context, content='', contentless_delete=1, "
+        "tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.execute("CREATE VIRTUAL TABLE search_vocab USING fts5vocab(search_fts, 'col')")
+    rebuild_full_text(db)
 
 
 def migrate(db: sqlite_utils.Database) -> None:

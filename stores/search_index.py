@@ -96,6 +96,7 @@ class TextHit:
     time: float | None
 
 
+CONTEXT_WEIGHT = 0.2  # a match in what a message replies to counts this much of one in the message itself
 COMMON_SHARE = 0.08  # a word found in more than this share of all items says little and costs the most to score
 COMMON_MIN_DOCS = 2000  # below this many items every word is cheap: keep them all
 POSTINGS_BUDGET = 3000  # documents one query may score; the commonest words beyond it are left out
@@ -222,7 +223,7 @@ class SearchIndex:
             self._docs_with.clear()
             self._counted_total = total
         if stem not in self._docs_with:
-            row = self._db.execute("SELECT doc FROM search_vocab WHERE term = ?", [stem]).fetchone()
+            row = self._db.execute("SELECT doc FROM search_vocab WHERE term = ? AND col = 'body'", [stem]).fetchone()
             self._docs_with[stem] = int(row[0]) if row else 0
         return self._docs_with[stem]
 
@@ -234,19 +235,33 @@ class SearchIndex:
         )
         return {(kind, item_id) for kind, (item_id,) in rows_by_kind(self._db, keys, sql, [end, start])}
 
-    def index(self, kind: str, item_id: str, body: str, time: float | None, app: str | None) -> None:
-        """Add or replace the full-text entry of an item and queue its vector upsert."""
+    def index(self, kind: str, item_id: str, body: str, time: float | None, app: str | None, context: str = "") -> None:
+        """Add or replace the full-text entry of an item and queue its vector upsert.
+
+        ``context`` is what the item replies to (see reply_context): matched too, at CONTEXT_WEIGHT.
+        """
         self.unindex(kind, item_id, queue_vector_delete=False)
         cursor = self._db.execute(
             "INSERT INTO search_doc (kind, item_id, time, app) VALUES (?, ?, ?, ?)", [kind, item_id, time, app]
         )
-        self._db.execute("INSERT INTO search_fts (rowid, body) VALUES (?, ?)", [cursor.lastrowid, body])
+        self._db.execute(
+            "INSERT INTO search_fts (rowid, body, context) VALUES (?, ?, ?)", [cursor.lastrowid, body, context]
+        )
         for _, (start, end) in time_spans(body, time) if time is not None else ():
             self._db.execute(
                 "INSERT INTO mentioned_time (kind, item_id, start, end) VALUES (?, ?, ?, ?)",
                 [kind, item_id, start, end],
             )
         self.queue(kind, item_id, "upsert")
+
+    def set_context(self, kind: str, item_id: str, body: str, context: str) -> None:
+        """Replace what an indexed item replies to (its body, dates and vector stay as they are)."""
+        row = self._db.execute(
+            "SELECT doc_id FROM search_doc WHERE kind = ? AND item_id = ?", [kind, item_id]
+        ).fetchone()
+        if row is not None:
+            self._db.execute("DELETE FROM search_fts WHERE rowid = ?", [row[0]])
+            self._db.execute("INSERT INTO search_fts (rowid, body, context) VALUES (?, ?, ?)", [row[0], body, context])
 
     def unindex(self, kind: str, item_id: str, queue_vector_delete: bool = True) -> None:
         """Remove an item's full-text entry; queue the removal of its vector."""
@@ -301,10 +316,10 @@ class SearchIndex:
         inner_limit = "" if where else " LIMIT ?"
         rows = self._db.execute(
             "SELECT d.kind, d.item_id, f.score, d.time FROM ("
-            "SELECT rowid, bm25(search_fts) AS score FROM search_fts WHERE search_fts MATCH ? "
+            "SELECT rowid, bm25(search_fts, 1.0, ?) AS score FROM search_fts WHERE search_fts MATCH ? "
             f"ORDER BY score{inner_limit}) f CROSS JOIN search_doc d ON d.doc_id = f.rowid "
             f"WHERE 1{where} ORDER BY f.score LIMIT ?",
-            [match, *([] if where else [k]), *params, k],
+            [CONTEXT_WEIGHT, match, *([] if where else [k]), *params, k],
         ).fetchall()
         return [TextHit(kind, item_id, score, time) for kind, item_id, score, time in rows]
 
