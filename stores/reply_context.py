@@ -9,9 +9,9 @@ import sqlite_utils
 
 from stores.memory_types import observation_text
 from stores.rows import fetch_dicts
+from stores.search_context import adjacent
 
-REPLIED_LINES = 2  # the messages just before one in its chat session that it may be answering
-REPLY_GAP_S = 30 * 60  # a message further back than this starts another conversation
+REPLIED_LINES = 2  # the messages just before one in its chat session (within its thread gap) it may be answering
 _COLUMNS = "id, kind, session, speaker, text, image_caption, time_epoch"
 
 
@@ -21,17 +21,8 @@ def _in_a_chat(row: Mapping[str, Any]) -> bool:
 
 
 def _around(db: sqlite_utils.Database, row: Mapping[str, Any], before: bool) -> list[dict[str, Any]]:
-    """Up to REPLIED_LINES messages of the same session and kind just before (or after) ``row``, nearest first."""
-    if not _in_a_chat(row):
-        return []
-    when = row["time_epoch"]
-    op, order, lo, hi = ("<", "DESC", when - REPLY_GAP_S, when) if before else (">", "ASC", when, when + REPLY_GAP_S)
-    return fetch_dicts(
-        db,
-        f"SELECT {_COLUMNS} FROM observation WHERE session = ? AND kind = ? AND time_epoch {op} ? "
-        f"AND time_epoch BETWEEN ? AND ? ORDER BY time_epoch {order} LIMIT {REPLIED_LINES}",
-        [row["session"], row["kind"], when, lo, hi],
-    )
+    """Up to REPLIED_LINES messages of the same session just before (or after) ``row``, nearest first."""
+    return adjacent(db, row, before, REPLIED_LINES, _COLUMNS) if _in_a_chat(row) else []
 
 
 def replied_to(db: sqlite_utils.Database, row: Mapping[str, Any]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
@@ -15,7 +15,7 @@ NEIGHBOUR_GAP_S = 30 * 60  # a neighbour further away in time than this is anoth
 RANKING_COLUMNS = "id, kind, session, app, speaker, time_epoch"
 
 
-def thread_of(row: dict[str, Any]) -> tuple[str, Any, Any]:
+def thread_of(row: Mapping[str, Any]) -> tuple[str, Any, Any]:
     """The column, value and kind that make a thread: a chat session, or the frames of one app."""
     if row.get("kind") == "frame":
         return "app", row.get("app") or "", "frame"
@@ -51,20 +51,22 @@ class SearchContext:
 
     def neighbours(self, row: dict[str, Any]) -> list[str]:
         """The observations just before and after ``row`` in its thread (same chat session, or same app)."""
-        column, value, kind = thread_of(row)
-        same = f"{column} IS NULL" if value is None else f"{column} = ?"
-        params: list[Any] = [] if value is None else [value]
-        found = []
-        when = row["time_epoch"]
-        for op, order, lo, hi in (
-            ("<", "DESC", when - NEIGHBOUR_GAP_S, when),
-            (">", "ASC", when, when + NEIGHBOUR_GAP_S),
-        ):
-            hit = self._db.execute(
-                f"SELECT id FROM observation WHERE {same} AND kind = ? AND time_epoch {op} ? "
-                f"AND time_epoch BETWEEN ? AND ? ORDER BY time_epoch {order} LIMIT 1",
-                [*params, kind, when, lo, hi],
-            ).fetchone()
-            if hit is not None:
-                found.append(hit[0])
-        return found
+        return [r["id"] for before in (True, False) for r in adjacent(self._db, row, before, 1)]
+
+
+def adjacent(
+    db: sqlite_utils.Database, row: Mapping[str, Any], before: bool, limit: int, columns: str = "id"
+) -> list[dict[str, Any]]:
+    """Up to ``limit`` observations just before (or after) ``row`` in its thread, within the gap, nearest first."""
+    column, value, kind = thread_of(row)
+    same = f"{column} IS NULL" if value is None else f"{column} = ?"
+    params: list[Any] = [] if value is None else [value]
+    when = row["time_epoch"]
+    gap = NEIGHBOUR_GAP_S
+    op, order, lo, hi = ("<", "DESC", when - gap, when) if before else (">", "ASC", when, when + gap)
+    return fetch_dicts(
+        db,
+        f"SELECT {columns} FROM observation WHERE {same} AND kind = ? AND time_epoch {op} ? "
+        f"AND time_epoch BETWEEN ? AND ? ORDER BY time_epoch {order} LIMIT {int(limit)}",
+        [*params, kind, when, lo, hi],
+    )
