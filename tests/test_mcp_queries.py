@@ -82,7 +82,9 @@ def test_queries_withhold_vault_values_and_unlist_high_entries(store, tmp_path: 
     found = run_query(store, tmp_path, "search_memory", {"query": "guest wifi zebrafish bank", "k": 10})
     text = json.dumps(found)
     assert SECRET not in text and "Hx-zebra-991" not in text and ids["high"] not in text
-    assert {h["id"] for h in found["hits"]} >= {ids["low"], ids["obs"], ids["fact"]}
+    # the hits, their scores and the vector outbox in the message: this failed once in ~80 runs, cause not known
+    waiting = store.vector_sync.pending()
+    assert {h["id"] for h in found["hits"]} >= {ids["low"], ids["obs"], ids["fact"]}, (ids, found["hits"], waiting)
     assert "[withheld secret]" in text  # the message that said the value
 
     low = run_query(store, tmp_path, "get_memory", {"id": ids["low"]})
