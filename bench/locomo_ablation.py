@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from locomo_data import CATEGORIES, DEFAULT_DATA, evidence_ids, load_samples, recall_at_turns
+from locomo_data import CATEGORIES, DEFAULT_DATA, evidence_ids, kept_dir, load_samples, recall_at_turns
 
 from stores.hybrid_search import FusionWeights
 from stores.memory_store import MemoryStore
@@ -44,7 +44,7 @@ def main() -> None:
     for sample in load_samples(args.data):
         questions = [q for q in sample["qa"] if evidence_ids(q.get("evidence", []))]
         passphrase = os.environ.get("MIRIX_PASSPHRASE", "locomo-bench")
-        with MemoryStore.open(args.kept / sample["sample_id"], passphrase=passphrase) as store:
+        with MemoryStore.open(kept_dir(args.kept, sample), passphrase=passphrase) as store:
             for variant in wanted:
                 store.searcher.weights = dataclasses.replace(FusionWeights(), **VARIANTS[variant])
                 for q in questions:

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from locomo_data import CATEGORIES, DEFAULT_DATA, evidence_ids, load_samples, recall_at_turns
+from locomo_data import CATEGORIES, DEFAULT_DATA, evidence_ids, kept_dir, load_samples, recall_at_turns
 
 from stores.memory_store import MemoryStore
 
@@ -30,10 +30,7 @@ def main() -> None:
     passphrase = os.environ.get("MIRIX_PASSPHRASE", "locomo-bench")
     rows: list[tuple[int, list[float]]] = []
     for sample in load_samples(args.data):
-        folder = args.kept / sample["sample_id"]
-        if not folder.is_dir():  # opening a missing data dir would create an empty one
-            sys.exit(f"{folder} is not a kept data dir (run locomo_recall.py --keep first)")
-        with MemoryStore.open(folder, passphrase=passphrase) as store:
+        with MemoryStore.open(kept_dir(args.kept, sample), passphrase=passphrase) as store:
             for q in sample["qa"]:
                 evidence = evidence_ids(q.get("evidence", []))
                 if evidence:

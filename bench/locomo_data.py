@@ -20,6 +20,14 @@ def load_samples(path: Path = DEFAULT_DATA) -> list[dict[str, Any]]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def kept_dir(kept: Path, sample: dict[str, Any]) -> Path:
+    """A sample's data dir kept by ``locomo_recall.py --keep``; exits if it is missing (opening it would create it)."""
+    folder = kept / sample["sample_id"]
+    if not folder.is_dir():
+        raise SystemExit(f"{folder} is not a kept data dir (run locomo_recall.py --keep first)")
+    return folder
+
+
 def session_time(text: str) -> datetime:
     """Parse LoCoMo's '1:56 pm on 8 May, 2023'."""
     return datetime.strptime(text.strip(), "%I:%M %p on %d %B, %Y")
