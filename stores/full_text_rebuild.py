@@ -9,6 +9,7 @@ import sqlite_utils
 from stores.memory_types import MEMORY_TYPES, OBSERVATION, observation_text, row_search_text
 from stores.reply_context import replied_to
 from stores.rows import chunks, fetch_dicts
+from stores.search_index import write_full_text
 
 log = logging.getLogger(__name__)
 
@@ -29,9 +30,7 @@ def rebuild_full_text(db: sqlite_utils.Database) -> int:
                     body, context = observation_text(row), replied_to(db, row)
                 else:
                     body, context = row_search_text(MEMORY_TYPES[kind], row), ""
-                db.execute(
-                    "INSERT INTO search_fts (rowid, body, context) VALUES (?, ?, ?)", [docs[row["id"]], body, context]
-                )
+                write_full_text(db, docs[row["id"]], body, context)
                 done += 1
     log.info("full text indexed again: %d items", done)
     return done

@@ -114,6 +114,11 @@ def query_words(text: str) -> list[str]:
     return list(dict.fromkeys(kept))
 
 
+def write_full_text(db: sqlite_utils.Database, doc_id: int, body: str, context: str) -> None:
+    """Store one item's full-text row: its own text and what it replies to (empty for most items)."""
+    db.execute("INSERT INTO search_fts (rowid, body, context) VALUES (?, ?, ?)", [doc_id, body, context])
+
+
 def fts_query(text: str) -> str | None:
     """An FTS5 OR-query of the words in ``text`` (stopwords dropped, each word quoted); None if no words."""
     unique = query_words(text)
@@ -244,9 +249,8 @@ class SearchIndex:
         cursor = self._db.execute(
             "INSERT INTO search_doc (kind, item_id, time, app) VALUES (?, ?, ?, ?)", [kind, item_id, time, app]
         )
-        self._db.execute(
-            "INSERT INTO search_fts (rowid, body, context) VALUES (?, ?, ?)", [cursor.lastrowid, body, context]
-        )
+        assert cursor.lastrowid is not None  # an INSERT into a rowid table always sets it
+        write_full_text(self._db, cursor.lastrowid, body, context)
         for _, (start, end) in time_spans(body, time) if time is not None else ():
             self._db.execute(
                 "INSERT INTO mentioned_time (kind, item_id, start, end) VALUES (?, ?, ?, ?)",
@@ -261,7 +265,7 @@ class SearchIndex:
         ).fetchone()
         if row is not None:
             self._db.execute("DELETE FROM search_fts WHERE rowid = ?", [row[0]])
-            self._db.execute("INSERT INTO search_fts (rowid, body, context) VALUES (?, ?, ?)", [row[0], body, context])
+            write_full_text(self._db, row[0], body, context)
 
     def unindex(self, kind: str, item_id: str, queue_vector_delete: bool = True) -> None:
         """Remove an item's full-text entry; queue the removal of its vector."""
